@@ -1,0 +1,214 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, documents and benchmarks LvsAdmin.
+.DESCRIPTION
+    Build    Release build; assembles out/LvsAdmin/, an importable module folder.
+    Test     Build, xunit, then Pester in a real IPVS kernel: the host's own (in a fresh network
+             namespace) when it has IPVS and we are root, else user-mode Linux from Debian's packages.
+             Ends with the line 'N passed, N failed, N skipped'; exits non-zero on any failure.
+    Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Sandbox -Command 'Get-LvsInfo | Format-List'
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Sandbox')]
+    [string] $Task = 'Build',
+
+    # Test: run xunit only and say that the kernel tests were skipped.
+    [switch] $SkipKernel,
+
+    # Test: run only the Pester files whose names match (e.g. 'Service').
+    [string] $PesterFilter,
+
+    # Sandbox: the command to run instead of an interactive shell.
+    [string] $Command,
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'LvsAdmin'
+$ResultsOut = Join-Path $Out 'test-results'
+$KernelOut = Join-Path $Out 'kernel'
+$PesterVersion = '6.2.0'
+$UmlPackages = 'user-mode-linux', 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'strace'
+
+function Write-Step([string] $Message) { Write-Host "==> $Message" }
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-RuntimeId {
+    switch ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture) {
+        'X64' { 'linux-x64' }
+        'Arm64' { 'linux-arm64' }
+        default { throw "LvsAdmin supports linux-x64 and linux-arm64, not $_." }
+    }
+}
+
+function Invoke-Build {
+    Write-Step "Build ($Configuration, $(Get-RuntimeId))"
+    $publish = Join-Path $Out 'publish'
+    Remove-Item $publish, $ModuleOut -Recurse -Force -ErrorAction Ignore
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/LvsAdmin/LvsAdmin.csproj'), '-c', $Configuration,
+        '-r', (Get-RuntimeId), '--self-contained', 'false', '-o', $publish, '-v', 'quiet', '-nologo')
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    Copy-Item (Join-Path $Root 'LvsAdmin.psd1') $ModuleOut
+    foreach ($file in 'LvsAdmin.dll', 'LvsAdmin.Core.dll', 'Tmds.LibC.dll', 'LvsAdmin.Format.ps1xml', 'LvsAdmin.Types.ps1xml') {
+        Copy-Item (Join-Path $publish $file) $ModuleOut
+    }
+    $help = Join-Path $Root 'en-US'
+    if (Get-ChildItem $help -File -ErrorAction Ignore) {
+        Copy-Item $help $ModuleOut -Recurse
+    }
+    Write-Host "Module: $ModuleOut"
+}
+
+function Get-PesterManifest {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        # The test project carries a PackageDownload of Pester: restoring it fetches the module.
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj'), '-v', 'quiet')
+    }
+    if (-not (Test-Path $manifest)) { throw "Pester $PesterVersion was not restored to $manifest." }
+    $manifest
+}
+
+function Invoke-XunitTests {
+    Write-Step 'xunit'
+    $trx = Join-Path $ResultsOut 'xunit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    & dotnet test (Join-Path $Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj') -c $Configuration -nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
+    if (-not (Test-Path $trx)) { throw 'xunit wrote no results: the test project did not build or run.' }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Test-HostIpvs {
+    if ((id -u) -ne '0') { return $false }
+    if (Test-Path /proc/net/ip_vs) { return $true }
+    & modprobe ip_vs 2>$null
+    Test-Path /proc/net/ip_vs
+}
+
+function Install-UmlKernel {
+    $missing = @($UmlPackages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
+    if ($missing) {
+        if ((id -u) -ne '0') { throw "The test kernel needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
+        Write-Step "Installing $($missing -join ', ') from Debian's packages"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -qq | Out-Null
+        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Null
+    }
+    $modules = Get-ChildItem /usr/lib/uml/modules -Directory | Sort-Object Name | Select-Object -Last 1
+    if (-not $modules) { throw 'user-mode-linux is installed but /usr/lib/uml/modules has no kernel modules.' }
+    $modules.FullName
+}
+
+<#
+.SYNOPSIS
+    Runs a shell script as PID 1's job in user-mode Linux over the host's root; returns its exit status.
+#>
+function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G') {
+    $modules = Install-UmlKernel
+    New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
+    $job = Join-Path $KernelOut 'job.sh'
+    $exitFile = Join-Path $KernelOut 'exit-code'
+    Set-Content -Path $job -Value $Script -NoNewline
+    Remove-Item $exitFile -ErrorAction Ignore
+    $init = Join-Path $Root 'tests/kernel/uml-init.sh'
+    $arguments = @("mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro', "init=$init",
+        'con=null', 'con0=fd:0,fd:1', 'quiet', "LVS_REPO=$Root", "LVS_JOB=$job", "LVS_MODULES=$modules")
+    & linux.uml @arguments | Where-Object { $_ -notmatch '^(SELinux:|mmapper_init|Failed to initialize ubd|Failed to write wtmp|Powering off|reboot: System halted)' } | Out-Host
+    if (-not (Test-Path $exitFile)) { throw 'The user-mode Linux kernel stopped before its job finished (no exit status was written).' }
+    [int](Get-Content $exitFile -Raw).Trim()
+}
+
+function Get-GuestPwsh {
+    # The pinned pwsh is a framework-dependent app: the guest runs it with the host's dotnet.
+    $dotnet = [Environment]::ProcessPath
+    $pwsh = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $dotnet -Leaf) -ne 'dotnet' -or -not (Test-Path $pwsh)) {
+        throw "Run build.ps1 with the pinned PowerShell tool: 'dotnet tool restore' then 'dotnet pwsh ./build.ps1 ...'."
+    }
+    "'$dotnet' '$pwsh'"
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterManifest
+    $summary = Join-Path $ResultsOut 'pester-summary.json'
+    Remove-Item $summary -ErrorAction Ignore
+    $runner = Join-Path $Root 'tests/Invoke-LvsPester.ps1'
+    $runArgs = "-PesterManifest '$pester' -ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$ResultsOut' -Filter '$PesterFilter'"
+    $started = Get-Date
+    if (Test-HostIpvs) {
+        $kernel = "the host's kernel $(uname -r), in a fresh network namespace"
+        Write-Step "Pester in $kernel"
+        & unshare --net -- bash -c "ip link set lo up; exec pwsh -NoProfile -NonInteractive -File '$runner' $runArgs" | Out-Host
+        $status = $LASTEXITCODE
+    }
+    else {
+        $kernel = 'user-mode Linux (Debian user-mode-linux)'
+        Write-Step "Pester in $kernel"
+        $status = Invoke-UmlJob "$(Get-GuestPwsh) -NoProfile -NonInteractive -File '$runner' $runArgs`n"
+    }
+    $elapsed = (Get-Date) - $started
+    if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit status $status): see the output above." }
+    $result = Get-Content $summary -Raw | ConvertFrom-Json
+    Write-Host ("Kernel: {0}, IPVS {1}; the kernel part took {2:0.0} s" -f $kernel, $result.IpvsVersion, $elapsed.TotalSeconds)
+    [pscustomobject]@{ Passed = [int]$result.Passed; Failed = [int]$result.Failed + [int]($status -ne 0 -and $result.Failed -eq 0); Skipped = [int]$result.Skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $ResultsOut | Out-Null
+    $totals = @(Invoke-XunitTests)
+    if ($SkipKernel) {
+        Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
+    }
+    else {
+        $totals += Invoke-PesterTests
+    }
+    $passed = ($totals | Measure-Object Passed -Sum).Sum
+    $failed = ($totals | Measure-Object Failed -Sum).Sum
+    $skipped = ($totals | Measure-Object Skipped -Sum).Sum
+    "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Sandbox {
+    Invoke-Build
+    $import = "Import-Module '$ModuleOut/LvsAdmin.psd1'"
+    $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -Command `"$import; $($Command -replace '"', '\"')`"" } else { "-NoProfile -NoExit -Command `"$import`"" }
+    if (Test-HostIpvs) {
+        Write-Step "Sandbox: a fresh network namespace of the host's kernel"
+        & unshare --net -- bash -c "ip link set lo up; exec pwsh $pwshArgs"
+        exit $LASTEXITCODE
+    }
+    Write-Step 'Sandbox: user-mode Linux with IPVS (pwsh takes a few seconds to start there)'
+    exit (Invoke-UmlJob "$(Get-GuestPwsh) $pwshArgs`n")
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Sandbox' { Invoke-Sandbox }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using LvsAdmin.Netlink;
+
+namespace LvsAdmin.Ipvs
+{
+    /// <summary>
+    /// A typed client for the kernel's IPVS table over one generic-netlink socket, optionally in
+    /// another network namespace. Not thread-safe: one request or dump at a time.
+    /// </summary>
+    public sealed class IpvsClient : IDisposable
+    {
+        public const string FamilyName = "IPVS";
+        private const byte Version = 1;
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+        private readonly GenericNetlinkConnection _connection;
+        private readonly ushort _family;
+
+        private IpvsClient(GenericNetlinkConnection connection, ushort family, string? namespacePath)
+        {
+            _connection = connection;
+            _family = family;
+            NetworkNamespacePath = namespacePath;
+        }
+
+        /// <summary>The namespace the client's socket lives in; null for the caller's own.</summary>
+        public string? NetworkNamespacePath { get; }
+
+        /// <summary>Called with a description of every request before it goes to the kernel.</summary>
+        public Action<string>? Trace
+        {
+            get => _connection.Trace;
+            set => _connection.Trace = value;
+        }
+
+        /// <summary>
+        /// Opens a socket (in the named namespace or namespace path, when given) and resolves the IPVS
+        /// family. Throws <see cref="IpvsUnavailableException"/> when the kernel has no IPVS and
+        /// <see cref="IpvsPermissionException"/> without CAP_NET_ADMIN.
+        /// </summary>
+        public static IpvsClient Open(string? networkNamespace = null, TimeSpan? timeout = null)
+        {
+            string? path = networkNamespace is null ? null : NetworkNamespace.ResolvePath(networkNamespace);
+            var socket = NetworkNamespace.Run(path, () => new NetlinkSocket(NetlinkSocket.NetlinkGeneric, timeout ?? DefaultTimeout));
+            var connection = new GenericNetlinkConnection(socket);
+            try
+            {
+                ushort family = connection.ResolveFamily(FamilyName) ?? throw new IpvsUnavailableException(
+                    "The kernel has no IP Virtual Server: the IPVS generic netlink family does not exist. Load it with 'modprobe ip_vs' (as root), or use a kernel built with CONFIG_IP_VS.");
+                var client = new IpvsClient(connection, family, path);
+                // IPVS answers even reads only with CAP_NET_ADMIN: find out now, with the cheapest request.
+                client.GetInfo();
+                return client;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public LvsInfo GetInfo() =>
+            Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
+
+        public List<LvsService> GetServices() =>
+            Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService);
+
+        /// <summary>The service with this key, or null when there is none.</summary>
+        public LvsService? GetService(LvsServiceKey key)
+        {
+            try
+            {
+                return Single(Execute(IpvsCommand.GetService, 0, $"get the virtual service {key}",
+                    writer => IpvsCodec.WriteServiceKey(writer, key), IpvsCodec.DecodeService), "service");
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.ESRCH || e.Errno == Errno.ENOENT)
+            {
+                return null;
+            }
+        }
+
+        public void AddService(LvsService service) =>
+            Validated(service).Execute<object>(IpvsCommand.NewService, 0, $"add the virtual service {service}", writer => IpvsCodec.WriteService(writer, service), null);
+
+        public void UpdateService(LvsService service) =>
+            Validated(service).Execute<object>(IpvsCommand.SetService, 0, $"edit the virtual service {service}", writer => IpvsCodec.WriteService(writer, service), null);
+
+        public void DeleteService(LvsServiceKey key) =>
+            Execute<object>(IpvsCommand.DeleteService, 0, $"delete the virtual service {key}", writer => IpvsCodec.WriteServiceKey(writer, key), null);
+
+        /// <summary>Deletes every virtual service.</summary>
+        public void Flush() =>
+            Execute<object>(IpvsCommand.Flush, 0, "delete every virtual service", _ => { }, null);
+
+        /// <summary>Zeroes the counters of one service and its real servers, or of everything when key is null.</summary>
+        public void ZeroStatistics(LvsServiceKey? key) =>
+            Execute<object>(IpvsCommand.Zero, 0, key is null ? "zero every counter" : $"zero the counters of {key}",
+                writer => { if (key is not null) IpvsCodec.WriteServiceKey(writer, key); }, null);
+
+        public List<LvsRealServer> GetRealServers(LvsServiceKey key) =>
+            Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
+                message => IpvsCodec.DecodeRealServer(message, key));
+
+        public void AddRealServer(LvsServiceKey key, LvsRealServer server) =>
+            Validated(key, server).Execute<object>(IpvsCommand.NewDestination, 0, DescribeRealServer("add", key, server), writer => WriteRealServer(writer, key, server, keyOnly: false), null);
+
+        public void UpdateRealServer(LvsServiceKey key, LvsRealServer server) =>
+            Validated(key, server).Execute<object>(IpvsCommand.SetDestination, 0, DescribeRealServer("edit", key, server), writer => WriteRealServer(writer, key, server, keyOnly: false), null);
+
+        public void DeleteRealServer(LvsServiceKey key, LvsRealServer server) =>
+            Execute<object>(IpvsCommand.DeleteDestination, 0, DescribeRealServer("delete", key, server), writer => WriteRealServer(writer, key, server, keyOnly: true), null);
+
+        public LvsTimeout GetTimeouts() =>
+            Single(Execute(IpvsCommand.GetConfig, 0, "get the connection timeouts", _ => { }, IpvsCodec.DecodeTimeout), "timeouts");
+
+        /// <summary>Sets the timeouts; a zero leaves that timeout as it is.</summary>
+        public void SetTimeouts(LvsTimeout timeout) =>
+            Execute<object>(IpvsCommand.SetConfig, 0, $"set the connection timeouts to {timeout}", writer => IpvsCodec.WriteTimeout(writer, timeout), null);
+
+        public List<LvsSyncDaemon> GetSyncDaemons() =>
+            Dump(IpvsCommand.GetDaemon, "list the sync daemons", _ => { }, IpvsCodec.DecodeDaemon);
+
+        public void StartSyncDaemon(LvsSyncDaemon daemon) =>
+            Execute<object>(IpvsCommand.NewDaemon, 0, $"start the {daemon.State} sync daemon", writer => IpvsCodec.WriteDaemon(writer, daemon, stateOnly: false), null);
+
+        public void StopSyncDaemon(LvsSyncState state) =>
+            Execute<object>(IpvsCommand.DeleteDaemon, 0, $"stop the {state} sync daemon",
+                writer => IpvsCodec.WriteDaemon(writer, new LvsSyncDaemon { State = state }, stateOnly: true), null);
+
+        /// <summary>
+        /// Applies many changes with as few sendmsg calls as the socket allows. Every change is checked
+        /// before any is sent. Returns, in order, null for each change the kernel accepted and the error
+        /// for each it refused; a refused change does not stop the others.
+        /// </summary>
+        public NetlinkException?[] Apply(IReadOnlyList<IpvsChange> changes)
+        {
+            foreach (var change in changes)
+            {
+                if (change.Kind == IpvsChangeKind.Delete)
+                    continue;
+                if (change is IpvsChange.ServiceChange s)
+                    LvsValidation.ValidateService(s.Service);
+                else if (change is IpvsChange.RealServerChange r)
+                    LvsValidation.ValidateRealServer(r.RealServer.GetServiceKey(), r.RealServer);
+            }
+            return _connection.ExecuteBatch(_family, Version, changes.Select(ToBatchRequest).ToList());
+        }
+
+        private IpvsClient Validated(LvsService service)
+        {
+            LvsValidation.ValidateService(service);
+            return this;
+        }
+
+        private IpvsClient Validated(LvsServiceKey key, LvsRealServer server)
+        {
+            LvsValidation.ValidateRealServer(key, server);
+            return this;
+        }
+
+        public void Dispose() => _connection.Dispose();
+
+        private BatchRequest ToBatchRequest(IpvsChange change) => change switch
+        {
+            IpvsChange.ServiceChange s => new BatchRequest(
+                s.Kind switch { IpvsChangeKind.Add => IpvsCommand.NewService, IpvsChangeKind.Update => IpvsCommand.SetService, _ => IpvsCommand.DeleteService },
+                s.Kind == IpvsChangeKind.Delete
+                    ? writer => IpvsCodec.WriteServiceKey(writer, s.Service.GetKey())
+                    : writer => IpvsCodec.WriteService(writer, s.Service),
+                $"{Verb(s.Kind)} the virtual service {s.Service}"),
+            IpvsChange.RealServerChange r => new BatchRequest(
+                r.Kind switch { IpvsChangeKind.Add => IpvsCommand.NewDestination, IpvsChangeKind.Update => IpvsCommand.SetDestination, _ => IpvsCommand.DeleteDestination },
+                writer => WriteRealServer(writer, r.RealServer.GetServiceKey(), r.RealServer, keyOnly: r.Kind == IpvsChangeKind.Delete),
+                DescribeRealServer(Verb(r.Kind), r.RealServer.GetServiceKey(), r.RealServer)),
+            _ => throw new ArgumentException($"Unknown change {change}."),
+        };
+
+        private static string Verb(IpvsChangeKind kind) => kind switch
+        {
+            IpvsChangeKind.Add => "add",
+            IpvsChangeKind.Update => "edit",
+            _ => "delete",
+        };
+
+        private static string DescribeRealServer(string verb, LvsServiceKey key, LvsRealServer server) =>
+            $"{verb} the real server {Addresses.FormatEndpoint(server.Address, server.Port)} of {key}";
+
+        private static void WriteRealServer(NetlinkMessageWriter writer, LvsServiceKey key, LvsRealServer server, bool keyOnly)
+        {
+            IpvsCodec.WriteServiceKey(writer, key);
+            IpvsCodec.WriteRealServer(writer, server, keyOnly);
+        }
+
+        private List<T> Execute<T>(byte command, ushort flags, string description, NetlinkRequestWriter write, NetlinkDecoder<T>? decode)
+        {
+            try
+            {
+                return _connection.Execute(_family, command, Version, flags, description, write, decode);
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.EPERM || e.Errno == Errno.EACCES)
+            {
+                throw new IpvsPermissionException(description);
+            }
+        }
+
+        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode)
+        {
+            try
+            {
+                return _connection.DumpAll(_family, command, Version, description, write, decode);
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.EPERM || e.Errno == Errno.EACCES)
+            {
+                throw new IpvsPermissionException(description);
+            }
+        }
+
+        private static T Single<T>(List<T> replies, string what) =>
+            replies.Count > 0 ? replies[0] : throw new NetlinkProtocolException($"The kernel acknowledged a request for the {what} without answering it.");
+    }
+
+    /// <summary>The kernel has no IPVS (module not loaded, or not built).</summary>
+    public class IpvsUnavailableException : Exception
+    {
+        public IpvsUnavailableException(string message) : base(message) { }
+    }
+
+    /// <summary>The caller lacks CAP_NET_ADMIN, which every IPVS request needs, reads included.</summary>
+    public class IpvsPermissionException : UnauthorizedAccessException
+    {
+        public IpvsPermissionException(string action)
+            : base($"Permission denied to {action}: IPVS needs CAP_NET_ADMIN, even to read. Run as root (sudo pwsh) or grant the capability.") { }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LvsAdmin
+{
+    /// <summary>Addresses and endpoints as ipvsadm writes them: IPv6 in brackets when a port follows.</summary>
+    public static class Addresses
+    {
+        public static AddressFamily FamilyOf(IPAddress address) => address.AddressFamily switch
+        {
+            AddressFamily.InterNetwork => AddressFamily.InterNetwork,
+            AddressFamily.InterNetworkV6 => AddressFamily.InterNetworkV6,
+            _ => throw new ArgumentException($"'{address}' is neither an IPv4 nor an IPv6 address."),
+        };
+
+        /// <summary>Drops an IPv6 scope id, which the kernel's tables do not keep.</summary>
+        public static IPAddress Normalize(IPAddress address) =>
+            address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
+
+        public static void CheckFamily(AddressFamily family)
+        {
+            if (family != AddressFamily.InterNetwork && family != AddressFamily.InterNetworkV6)
+                throw new ArgumentException($"'{family}' is not an address family IPVS uses: use InterNetwork (IPv4) or InterNetworkV6 (IPv6).");
+        }
+
+        public static string FormatEndpoint(IPAddress address, ushort port) =>
+            address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+
+        /// <summary>Parses ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT; port is null when absent.</summary>
+        public static bool TryParseEndpoint(string text, out IPAddress? address, out ushort? port, out string error)
+        {
+            address = null;
+            port = null;
+            error = "";
+            string host = text;
+            string? portText = null;
+            if (text.StartsWith("[", StringComparison.Ordinal))
+            {
+                int close = text.IndexOf(']');
+                if (close < 0)
+                {
+                    error = $"'{text}' has an opening bracket without a closing one.";
+                    return false;
+                }
+                host = text.Substring(1, close - 1);
+                string rest = text.Substring(close + 1);
+                if (rest.Length > 0)
+                {
+                    if (rest[0] != ':')
+                    {
+                        error = $"'{text}' has '{rest}' after its address where ':PORT' belongs.";
+                        return false;
+                    }
+                    portText = rest.Substring(1);
+                }
+            }
+            else
+            {
+                int colon = text.IndexOf(':');
+                if (colon >= 0 && text.IndexOf(':', colon + 1) < 0)
+                {
+                    host = text.Substring(0, colon);
+                    portText = text.Substring(colon + 1);
+                }
+            }
+            if (!IPAddress.TryParse(host, out var parsed) || (parsed.AddressFamily != AddressFamily.InterNetwork && parsed.AddressFamily != AddressFamily.InterNetworkV6)
+                || (parsed.AddressFamily == AddressFamily.InterNetwork && host.Split('.').Length != 4))
+            {
+                error = $"'{host}' is not an IPv4 or IPv6 address.";
+                return false;
+            }
+            if (portText is not null)
+            {
+                if (!ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out ushort value))
+                {
+                    error = $"'{portText}' is not a port: use a number from 0 to 65535.";
+                    return false;
+                }
+                port = value;
+            }
+            address = Normalize(parsed);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LvsAdmin
+{
+    /// <summary>A virtual service: the address (or firewall mark) clients reach, and how it schedules them.</summary>
+    public sealed class LvsService
+    {
+        public const string DefaultScheduler = "wlc";
+        public const uint DefaultPersistenceTimeout = 300;
+
+        public LvsProtocol? Protocol { get; set; }
+        public IPAddress? Address { get; set; }
+        public ushort Port { get; set; }
+        public uint FirewallMark { get; set; }
+        public AddressFamily AddressFamily { get; set; } = AddressFamily.InterNetwork;
+        public string Scheduler { get; set; } = DefaultScheduler;
+        public bool Persistent { get; set; }
+
+        /// <summary>Seconds a client stays with its real server; meaningful when Persistent.</summary>
+        public uint PersistenceTimeout { get; set; }
+
+        /// <summary>The persistence granularity as ipvsadm writes it: a dotted mask for IPv4, a prefix length for IPv6.</summary>
+        public string PersistenceMask { get; set; } = "255.255.255.255";
+
+        public string? PersistenceEngine { get; set; }
+        public bool OnePacket { get; set; }
+        public string[] SchedulerFlags { get; set; } = Array.Empty<string>();
+        public LvsStatistics Statistics { get; set; } = new LvsStatistics();
+
+        public LvsServiceKey GetKey() => FirewallMark != 0
+            ? LvsServiceKey.ForFirewallMark(FirewallMark, AddressFamily)
+            : LvsServiceKey.ForAddress(Protocol ?? throw new InvalidOperationException("A service without a firewall mark needs a protocol."),
+                Address ?? throw new InvalidOperationException("A service without a firewall mark needs an address."), Port);
+
+        /// <summary>A service with the given key and ipvsadm's defaults for everything else.</summary>
+        public static LvsService Create(LvsServiceKey key) => new LvsService
+        {
+            Protocol = key.Protocol,
+            Address = key.Address,
+            Port = key.Port,
+            FirewallMark = key.FirewallMark,
+            AddressFamily = key.AddressFamily,
+            PersistenceMask = ServiceFlags.DefaultMask(key.AddressFamily),
+        };
+
+        public LvsService Clone()
+        {
+            var copy = (LvsService)MemberwiseClone();
+            copy.SchedulerFlags = (string[])SchedulerFlags.Clone();
+            return copy;
+        }
+
+        public override string ToString() => GetKey().ToString();
+    }
+}

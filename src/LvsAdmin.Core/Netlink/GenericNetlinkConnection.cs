@@ -1,0 +1,286 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+
+namespace LvsAdmin.Netlink
+{
+    /// <summary>Decodes one reply message of a request or dump into a value.</summary>
+    public delegate T NetlinkDecoder<T>(NetlinkMessage message);
+
+    /// <summary>Writes one request (its attributes) into a message that the connection has begun.</summary>
+    public delegate void NetlinkRequestWriter(NetlinkMessageWriter writer);
+
+    /// <summary>
+    /// Request and reply over a generic-netlink socket: sequence numbers matched, acknowledgements
+    /// and kernel errors read, dumps read to their end (and repeated when the kernel says they were
+    /// interrupted), and many requests sent in one sendmsg.
+    /// </summary>
+    public sealed class GenericNetlinkConnection : IDisposable
+    {
+        public const ushort Request = 0x1;
+        public const ushort Multi = 0x2;
+        public const ushort Ack = 0x4;
+        public const ushort Dump = 0x300;
+        private const ushort DumpInterrupted = 0x10;
+        private const ushort AckCapped = 0x100;
+        private const ushort AckTlvs = 0x200;
+        private const ushort MessageError = 2;
+        private const ushort MessageDone = 3;
+        private const ushort MessageOverrun = 4;
+        private const ushort ControlFamilyId = 16;
+        private const byte ControlGetFamily = 3;
+        private const ushort ControlAttributeFamilyId = 1;
+        private const ushort ControlAttributeFamilyName = 2;
+        private const ushort ExtAckMessage = 1;
+        private const int MaxDumpRepeats = 5;
+        // Each acknowledgement occupies receive-buffer space until read: bound how many are outstanding.
+        private const int MaxRequestsPerSend = 512;
+
+        private readonly NetlinkSocket _socket;
+        private readonly NetlinkMessageWriter _writer = new NetlinkMessageWriter(64 * 1024);
+        private readonly byte[] _receiveBuffer = new byte[256 * 1024];
+        private uint _sequence;
+
+        public GenericNetlinkConnection(NetlinkSocket socket)
+        {
+            _socket = socket;
+            _sequence = (uint)Environment.TickCount;
+        }
+
+        /// <summary>Called with a short description of every request before it is sent.</summary>
+        public Action<string>? Trace { get; set; }
+
+        /// <summary>The family id of a generic-netlink family, or null when the kernel has no such family.</summary>
+        public ushort? ResolveFamily(string name)
+        {
+            try
+            {
+                var replies = Execute(ControlFamilyId, ControlGetFamily, 1, 0, $"resolve the generic netlink family {name}",
+                    writer => writer.PutString(ControlAttributeFamilyName, name), DecodeFamilyId);
+                return replies.Count > 0 ? replies[0] : throw new NetlinkProtocolException($"The kernel resolved the family {name} without giving its id.");
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Sends one request and waits for its acknowledgement; returns the replies decoded.</summary>
+        public List<T> Execute<T>(ushort family, byte command, byte version, ushort flags, string description,
+            NetlinkRequestWriter write, NetlinkDecoder<T>? decode)
+        {
+            uint sequence = Begin(family, command, version, (ushort)(Request | Ack | flags), write);
+            Trace?.Invoke(description);
+            _socket.Send(_writer.WrittenSpan);
+            var replies = new List<T>();
+            bool acknowledged = false;
+            while (!acknowledged)
+            {
+                int length = _socket.Receive(_receiveBuffer);
+                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                {
+                    if (message.Sequence != sequence)
+                        continue;
+                    if (message.Type == MessageError)
+                    {
+                        ThrowIfError(message, description);
+                        acknowledged = true;
+                    }
+                    else if (message.Type == family && decode is not null)
+                    {
+                        replies.Add(decode(message));
+                    }
+                }
+            }
+            return replies;
+        }
+
+        /// <summary>Reads a whole dump; repeats it when the kernel reports it interrupted or a reply was lost.</summary>
+        public List<T> DumpAll<T>(ushort family, byte command, byte version, string description,
+            NetlinkRequestWriter write, NetlinkDecoder<T> decode)
+        {
+            var items = new List<T>();
+            for (int attempt = 1; ; attempt++)
+            {
+                items.Clear();
+                uint sequence = Begin(family, command, version, Request | Dump | Ack, write);
+                Trace?.Invoke(description);
+                _socket.Send(_writer.WrittenSpan);
+                bool consistent = ReadDump(sequence, family, description, items, decode);
+                if (consistent)
+                    return items;
+                if (attempt == MaxDumpRepeats)
+                    throw new NetlinkException(Errno.EAGAIN, $"Could not {description}: the table kept changing during {MaxDumpRepeats} dumps");
+            }
+        }
+
+        /// <summary>
+        /// Sends many requests, as few sendmsg calls as the send buffer allows, each acknowledged.
+        /// Returns, in order, null for each request the kernel accepted and the error for each it refused.
+        /// </summary>
+        public NetlinkException?[] ExecuteBatch(ushort family, byte version, IReadOnlyList<BatchRequest> requests)
+        {
+            var results = new NetlinkException?[requests.Count];
+            int next = 0;
+            int sendLimit = Math.Max(_socket.SendBufferBytes / 2, 16 * 1024);
+            while (next < requests.Count)
+            {
+                _writer.Reset();
+                uint firstSequence = _sequence + 1;
+                int first = next;
+                while (next < requests.Count && _writer.MessageCount < MaxRequestsPerSend)
+                {
+                    int before = _writer.Length;
+                    var request = requests[next];
+                    _writer.BeginGenericMessage(family, request.Command, version, Request | Ack, ++_sequence);
+                    request.Write(_writer);
+                    _writer.EndMessage();
+                    if (_writer.Length > sendLimit && _writer.MessageCount > 1)
+                    {
+                        // Keep this one for the next send: the datagram must fit the socket's send buffer.
+                        _sequence--;
+                        _writer.RemoveLastMessage(before);
+                        break;
+                    }
+                    next++;
+                }
+                Trace?.Invoke($"send {next - first} requests in one message");
+                _socket.Send(_writer.WrittenSpan);
+                ReadAcknowledgements(firstSequence, first, next - first, requests, results);
+            }
+            return results;
+        }
+
+        public void Dispose() => _socket.Dispose();
+
+        private void ReadAcknowledgements(uint firstSequence, int firstIndex, int count, IReadOnlyList<BatchRequest> requests, NetlinkException?[] results)
+        {
+            int outstanding = count;
+            while (outstanding > 0)
+            {
+                int length = _socket.Receive(_receiveBuffer);
+                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                {
+                    uint offset = message.Sequence - firstSequence;
+                    if (message.Type != MessageError || offset >= (uint)count)
+                        continue;
+                    int index = firstIndex + (int)offset;
+                    results[index] = ReadError(message, requests[index].Description);
+                    outstanding--;
+                }
+            }
+        }
+
+        private bool ReadDump<T>(uint sequence, ushort family, string description, List<T> items, NetlinkDecoder<T> decode)
+        {
+            bool consistent = true;
+            while (true)
+            {
+                int length;
+                try
+                {
+                    length = _socket.Receive(_receiveBuffer);
+                }
+                catch (NetlinkException e) when (e.Errno == Errno.ENOBUFS)
+                {
+                    // A reply was dropped: what arrives of this dump is incomplete; read it to its end and repeat.
+                    consistent = false;
+                    continue;
+                }
+                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                {
+                    if (message.Sequence != sequence)
+                        continue;
+                    if ((message.Flags & DumpInterrupted) != 0)
+                        consistent = false;
+                    switch (message.Type)
+                    {
+                        case MessageDone:
+                            return consistent;
+                        case MessageError:
+                            ThrowIfError(message, description);
+                            return consistent;
+                        case MessageOverrun:
+                            consistent = false;
+                            break;
+                        default:
+                            if (message.Type == family && consistent)
+                                items.Add(decode(message));
+                            break;
+                    }
+                }
+            }
+        }
+
+        private uint Begin(ushort family, byte command, byte version, ushort flags, NetlinkRequestWriter write)
+        {
+            _writer.Reset();
+            uint sequence = ++_sequence;
+            _writer.BeginGenericMessage(family, command, version, flags, sequence);
+            write(_writer);
+            _writer.EndMessage();
+            return sequence;
+        }
+
+        private static void ThrowIfError(NetlinkMessage message, string description)
+        {
+            var error = ReadError(message, description);
+            if (error is not null)
+                throw error;
+        }
+
+        /// <summary>Reads an NLMSG_ERROR message: null for an acknowledgement, else the error with the kernel's text.</summary>
+        internal static NetlinkException? ReadError(NetlinkMessage message, string description)
+        {
+            var payload = message.Payload;
+            if (payload.Length < 4)
+                throw new NetlinkProtocolException($"A netlink error message of {payload.Length} bytes has no error code.");
+            int code = BinaryPrimitives.ReadInt32LittleEndian(payload);
+            if (code == 0)
+                return null;
+            string? kernelText = null;
+            if ((message.Flags & AckTlvs) != 0 && payload.Length >= 4 + NetlinkMessageWriter.HeaderLength)
+            {
+                int echoed = (message.Flags & AckCapped) != 0
+                    ? NetlinkMessageWriter.HeaderLength
+                    : (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
+                int tlvStart = 4 + NetlinkMessageWriter.Align(echoed);
+                if (tlvStart <= payload.Length)
+                {
+                    foreach (var attribute in new NetlinkAttributeEnumerator(payload.Slice(tlvStart)))
+                    {
+                        if (attribute.Type == ExtAckMessage)
+                            kernelText = attribute.GetString();
+                    }
+                }
+            }
+            int errno = -code;
+            return new NetlinkException(errno, $"Could not {description}: {Errno.Describe(errno)}", kernelText);
+        }
+
+        private static ushort DecodeFamilyId(NetlinkMessage message)
+        {
+            foreach (var attribute in message.GenericAttributes)
+            {
+                if (attribute.Type == ControlAttributeFamilyId)
+                    return attribute.GetU16();
+            }
+            throw new NetlinkProtocolException("The kernel's family description has no family id.");
+        }
+    }
+
+    /// <summary>One request of a batch: its command, how to write its attributes, and what it does (for errors).</summary>
+    public sealed class BatchRequest
+    {
+        public BatchRequest(byte command, NetlinkRequestWriter write, string description)
+        {
+            Command = command;
+            Write = write;
+            Description = description;
+        }
+
+        public byte Command { get; }
+        public NetlinkRequestWriter Write { get; }
+        public string Description { get; }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace LvsAdmin.Netlink
+{
+    /// <summary>
+    /// A bound AF_NETLINK socket with bounded send and receive waits. It belongs to the network
+    /// namespace of the thread that created it.
+    /// </summary>
+    public sealed unsafe class NetlinkSocket : IDisposable
+    {
+        public const int NetlinkGeneric = 16;
+        private const int SolNetlink = 270;
+        private const int NetlinkCapAck = 10;
+        private const int NetlinkExtAck = 11;
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct SockaddrNl
+        {
+            public ushort Family;
+            public ushort Pad;
+            public uint PortId;
+            public uint Groups;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct Timeval
+        {
+            public long Seconds;
+            public long Microseconds;
+        }
+
+        private int _fd;
+
+        public NetlinkSocket(int protocol, TimeSpan timeout, int receiveBufferBytes = 4 * 1024 * 1024, int sendBufferBytes = 4 * 1024 * 1024)
+        {
+            _fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+            if (_fd < 0)
+                throw LastError("socket(AF_NETLINK)");
+            try
+            {
+                var address = new SockaddrNl { Family = (ushort)AF_NETLINK };
+                if (bind(_fd, (sockaddr*)&address, (uint)sizeof(SockaddrNl)) < 0)
+                    throw LastError("bind(AF_NETLINK)");
+                SetBufferSize(SO_RCVBUFFORCE, SO_RCVBUF, receiveBufferBytes);
+                SetBufferSize(SO_SNDBUFFORCE, SO_SNDBUF, sendBufferBytes);
+                // Both are optional refinements: older kernels without them still work.
+                SetOption(SolNetlink, NetlinkExtAck, 1);
+                SetOption(SolNetlink, NetlinkCapAck, 1);
+                var wait = new Timeval { Seconds = (long)timeout.TotalSeconds, Microseconds = timeout.Milliseconds * 1000L };
+                setsockopt(_fd, SOL_SOCKET, SO_RCVTIMEO, &wait, (uint)sizeof(Timeval));
+                setsockopt(_fd, SOL_SOCKET, SO_SNDTIMEO, &wait, (uint)sizeof(Timeval));
+                SendBufferBytes = GetOption(SOL_SOCKET, SO_SNDBUF);
+                Timeout = timeout;
+            }
+            catch
+            {
+                close(_fd);
+                throw;
+            }
+        }
+
+        /// <summary>The send buffer the kernel granted: one sendmsg must fit in it.</summary>
+        public int SendBufferBytes { get; }
+
+        public TimeSpan Timeout { get; }
+
+        public void Send(ReadOnlySpan<byte> data)
+        {
+            ThrowIfDisposed();
+            var destination = new SockaddrNl { Family = (ushort)AF_NETLINK };
+            fixed (byte* buffer = data)
+            {
+                var vector = new iovec { iov_base = buffer, iov_len = (size_t)data.Length };
+                var message = new msghdr
+                {
+                    msg_name = &destination,
+                    msg_namelen = (uint)sizeof(SockaddrNl),
+                    msg_iov = &vector,
+                    msg_iovlen = 1,
+                };
+                while (true)
+                {
+                    long sent = sendmsg(_fd, &message, 0);
+                    if (sent >= 0)
+                        return;
+                    int error = errno;
+                    if (error == EINTR)
+                        continue;
+                    if (error == EAGAIN)
+                        throw new NetlinkTimeoutException($"The kernel did not take a netlink request within {Timeout.TotalSeconds:0.#} s.");
+                    throw new NetlinkException(error, $"sendmsg on the netlink socket failed: {Errno.Describe(error)}");
+                }
+            }
+        }
+
+        /// <summary>Receives one datagram (possibly several netlink messages) into buffer; returns its length.</summary>
+        public int Receive(Span<byte> buffer)
+        {
+            ThrowIfDisposed();
+            fixed (byte* start = buffer)
+            {
+                while (true)
+                {
+                    long received = recv(_fd, start, (size_t)buffer.Length, 0);
+                    if (received >= 0)
+                        return (int)received;
+                    int error = errno;
+                    if (error == EINTR)
+                        continue;
+                    if (error == EAGAIN)
+                        throw new NetlinkTimeoutException($"The kernel did not answer a netlink request within {Timeout.TotalSeconds:0.#} s.");
+                    throw new NetlinkException(error, $"recv on the netlink socket failed: {Errno.Describe(error)}");
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_fd >= 0)
+            {
+                close(_fd);
+                _fd = -1;
+            }
+        }
+
+        private void SetBufferSize(int forcedOption, int option, int bytes)
+        {
+            // The forced variant passes rmem_max/wmem_max and needs CAP_NET_ADMIN, which every IPVS call needs anyway.
+            if (!SetOption(SOL_SOCKET, forcedOption, bytes))
+                SetOption(SOL_SOCKET, option, bytes);
+        }
+
+        private bool SetOption(int level, int option, int value) =>
+            setsockopt(_fd, level, option, &value, sizeof(int)) == 0;
+
+        private int GetOption(int level, int option)
+        {
+            int value = 0;
+            socklen_t length = sizeof(int);
+            return getsockopt(_fd, level, option, &value, &length) == 0 ? value : 0;
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (_fd < 0)
+                throw new ObjectDisposedException(nameof(NetlinkSocket));
+        }
+
+        private static NetlinkException LastError(string call)
+        {
+            int error = errno;
+            return new NetlinkException(error, $"{call} failed: {Errno.Describe(error)}");
+        }
+    }
+}

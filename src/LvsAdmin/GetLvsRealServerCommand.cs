@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>Lists the real servers of the given services, or of every service (ipvsadm -L).</summary>
+    [Cmdlet(VerbsCommon.Get, "LvsRealServer")]
+    [OutputType(typeof(LvsRealServer))]
+    public sealed class GetLvsRealServerCommand : LvsCmdlet
+    {
+        private readonly List<LvsServiceKey> _services = new List<LvsServiceKey>();
+
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [ServiceKeyTransformation]
+        [ArgumentCompleter(typeof(ServiceCompleter))]
+        public LvsServiceKey[]? Service { get; set; }
+
+        /// <summary>Only real servers at these addresses.</summary>
+        [Parameter]
+        [AddressTransformation]
+        public IPAddress[]? Address { get; set; }
+
+        [Parameter]
+        public ushort? Port { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Service is not null)
+                _services.AddRange(Service);
+        }
+
+        protected override void EndProcessing()
+        {
+            IEnumerable<LvsServiceKey> keys = _services;
+            if (_services.Count == 0)
+            {
+                var services = Client.GetServices();
+                services.Sort(ServiceOrder.Compare);
+                keys = services.Select(s => s.GetKey());
+            }
+            var found = new List<LvsRealServer>();
+            foreach (var key in keys.Distinct())
+            {
+                List<LvsRealServer>? servers = null;
+                if (!TryKernel(() => servers = Client.GetRealServers(key), "Service", key))
+                    continue;
+                servers!.Sort(ServiceOrder.Compare);
+                found.AddRange(servers.Where(Matches));
+            }
+            WriteObject(found, enumerateCollection: true);
+        }
+
+        private bool Matches(LvsRealServer server) =>
+            (Address is null || Address.Any(a => a.Equals(server.Address))) && (Port is null || server.Port == Port);
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Management.Automation;
+using LvsAdmin.Ipvs;
+using LvsAdmin.Netlink;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>
+    /// The base of every LvsAdmin cmdlet: the -NetworkNamespace parameter, the IPVS session (one
+    /// socket for the cmdlet's whole pipeline run), and the mapping of kernel errors to error records.
+    /// </summary>
+    public abstract class LvsCmdlet : PSCmdlet, IDisposable
+    {
+        private IpvsClient? _client;
+
+        /// <summary>A namespace name under /run/netns, or a path such as /proc/1234/ns/net.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? NetworkNamespace { get; set; }
+
+        /// <summary>The IPVS session, opened on first use; a missing IPVS or permission ends the cmdlet.</summary>
+        protected IpvsClient Client
+        {
+            get
+            {
+                if (_client is null)
+                {
+                    try
+                    {
+                        _client = IpvsClient.Open(NetworkNamespace);
+                    }
+                    catch (Exception e)
+                    {
+                        ThrowTerminatingError(ToErrorRecord(e, "IpvsSession", null));
+                    }
+                    _client!.Trace = message => WriteVerbose($"{Target}: {message}");
+                }
+                return _client;
+            }
+        }
+
+        private string Target => NetworkNamespace is null ? "IPVS" : $"IPVS in {NetworkNamespace}";
+
+        public void Dispose()
+        {
+            _client?.Dispose();
+            _client = null;
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>
+        /// Runs one kernel action for one target object: true when it worked; otherwise a
+        /// non-terminating error (or a terminating one when the session itself is broken).
+        /// </summary>
+        protected bool TryKernel(Action action, string noun, object target)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (Exception e) when (IsPerObject(e))
+            {
+                WriteError(ToErrorRecord(e, noun, target));
+                return false;
+            }
+            catch (Exception e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, noun, target));
+                return false;
+            }
+        }
+
+        protected void WriteNotFound(string noun, string message, object target) =>
+            WriteError(new ErrorRecord(new ItemNotFoundException(message), $"{noun}NotFound", ErrorCategory.ObjectNotFound, target));
+
+        private static bool IsPerObject(Exception e) =>
+            e is LvsArgumentException || (e is NetlinkException n && n.Errno != Errno.EPERM && n.Errno != Errno.EACCES);
+
+        /// <summary>An error record whose id and category say what went wrong, in words an ipvsadm user knows.</summary>
+        protected static ErrorRecord ToErrorRecord(Exception e, string noun, object? target)
+        {
+            switch (e)
+            {
+                case IpvsUnavailableException:
+                    return new ErrorRecord(e, "IpvsUnavailable", ErrorCategory.ResourceUnavailable, target);
+                case IpvsPermissionException:
+                    return new ErrorRecord(e, "IpvsPermissionDenied", ErrorCategory.PermissionDenied, target);
+                case NetworkNamespaceException:
+                    return new ErrorRecord(e, "NetworkNamespaceInvalid", ErrorCategory.InvalidArgument, target);
+                case LvsArgumentException a:
+                    return new ErrorRecord(e, a.Reason, ErrorCategory.InvalidArgument, target);
+                case NetlinkTimeoutException:
+                    return new ErrorRecord(e, "IpvsTimeout", ErrorCategory.OperationTimeout, target);
+                case NetlinkException n:
+                    var (id, category, text) = Describe(n, noun);
+                    string message = n.KernelMessage is null ? text : $"{text} (kernel: {n.KernelMessage})";
+                    return new ErrorRecord(new InvalidOperationException(message, n), id, category, target);
+                default:
+                    return new ErrorRecord(e, $"{noun}Failed", ErrorCategory.NotSpecified, target);
+            }
+        }
+
+        private static (string Id, ErrorCategory Category, string Message) Describe(NetlinkException e, string noun)
+        {
+            string action = e.Message.Split(':')[0];
+            string what = noun == "RealServer" ? "real server" : "service";
+            return e.Errno switch
+            {
+                Errno.EEXIST => ($"{noun}Exists", ErrorCategory.ResourceExists, $"{action}: the {what} already exists."),
+                Errno.ESRCH => ("ServiceNotFound", ErrorCategory.ObjectNotFound, $"{action}: no such service."),
+                Errno.ENOENT when noun == "RealServer" => ("RealServerNotFound", ErrorCategory.ObjectNotFound, $"{action}: no such real server."),
+                Errno.ENOENT => ("SchedulerNotFound", ErrorCategory.ObjectNotFound,
+                    $"{action}: the kernel has no such scheduler or persistence engine (is its ip_vs_* module built and loadable?)."),
+                Errno.ERANGE => ($"{noun}Rejected", ErrorCategory.InvalidArgument, $"{action}: a value is out of range (thresholds, weight or timeout)."),
+                Errno.EINVAL => ($"{noun}Rejected", ErrorCategory.InvalidArgument, $"{action}: the kernel rejected it as invalid."),
+                Errno.EBUSY => ($"{noun}Busy", ErrorCategory.ResourceBusy, $"{action}: it is busy (already running?)."),
+                _ => ($"{noun}Failed", ErrorCategory.NotSpecified, e.Message),
+            };
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using System.Net;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>Adds a real server to a virtual service (ipvsadm -a).</summary>
+    [Cmdlet(VerbsCommon.New, "LvsRealServer", SupportsShouldProcess = true)]
+    [OutputType(typeof(LvsRealServer))]
+    public sealed class NewLvsRealServerCommand : LvsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ServiceKeyTransformation]
+        [ArgumentCompleter(typeof(ServiceCompleter))]
+        public LvsServiceKey Service { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [AddressTransformation]
+        public IPAddress Address { get; set; } = null!;
+
+        /// <summary>The real server's port; by default the service's (0 for firewall-mark services).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public ushort? Port { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0, LvsValidation.MaxWeight)]
+        public int Weight { get; set; } = 1;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet(nameof(LvsForwardingMethod.Route), nameof(LvsForwardingMethod.Masquerade), nameof(LvsForwardingMethod.Tunnel))]
+        public LvsForwardingMethod ForwardingMethod { get; set; } = LvsForwardingMethod.Route;
+
+        /// <summary>The most connections the server takes; 0 for no limit.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public uint UpperThreshold { get; set; }
+
+        /// <summary>Below this many connections an overloaded server takes connections again.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public uint LowerThreshold { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public LvsTunnelType? TunnelType { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public ushort TunnelPort { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public LvsTunnelChecksum? TunnelChecksum { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var server = new LvsRealServer
+            {
+                Address = Address,
+                Port = Port ?? Service.Port,
+                AddressFamily = Addresses.FamilyOf(Address),
+                Weight = Weight,
+                ForwardingMethod = ForwardingMethod,
+                UpperThreshold = UpperThreshold,
+                LowerThreshold = LowerThreshold,
+                TunnelType = TunnelType,
+                TunnelPort = TunnelPort,
+                TunnelChecksum = TunnelChecksum,
+            };
+            server.SetServiceKey(Service);
+            if (!ShouldProcess($"virtual service {Service}", $"Add real server {Addresses.FormatEndpoint(server.Address, server.Port)} ({ForwardingMethod}, weight {Weight})"))
+                return;
+            if (TryKernel(() => Client.AddRealServer(Service, server), "RealServer", server) && PassThru)
+            {
+                var added = Client.GetRealServers(Service).Find(s => s.Address.Equals(server.Address) && s.Port == server.Port);
+                if (added is not null)
+                    WriteObject(added);
+            }
+        }
+    }
+}
