@@ -196,8 +196,11 @@ function Invoke-Test {
 
 function Invoke-Sandbox {
     Invoke-Build
-    $import = "Import-Module '$ModuleOut/LvsAdmin.psd1'"
-    $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -Command `"$import; $($Command -replace '"', '\"')`"" } else { "-NoProfile -NoExit -Command `"$import`"" }
+    New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
+    # A script file rather than -Command text: no shell between here and pwsh re-reads the quoting.
+    $script = Join-Path $KernelOut 'sandbox.ps1'
+    Set-Content -Path $script -Value "Import-Module '$ModuleOut/LvsAdmin.psd1'`n$Command"
+    $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
     if (Test-HostIpvs) {
         Write-Step "Sandbox: a fresh network namespace of the host's kernel"
         & unshare --net -- bash -c "ip link set lo up; exec pwsh $pwshArgs"

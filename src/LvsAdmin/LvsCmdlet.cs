@@ -103,7 +103,7 @@ namespace LvsAdmin.Commands
 
         private static (string Id, ErrorCategory Category, string Message) Describe(NetlinkException e, string noun)
         {
-            string action = e.Message.Split(':')[0];
+            string action = e.Action is null ? "The request failed" : $"Could not {e.Action}";
             string what = noun == "RealServer" ? "real server" : "service";
             return e.Errno switch
             {

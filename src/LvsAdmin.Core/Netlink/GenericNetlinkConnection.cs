@@ -255,7 +255,7 @@ namespace LvsAdmin.Netlink
                 }
             }
             int errno = -code;
-            return new NetlinkException(errno, $"Could not {description}: {Errno.Describe(errno)}", kernelText);
+            return new NetlinkException(errno, $"Could not {description}: {Errno.Describe(errno)}", kernelText, description);
         }
 
         private static ushort DecodeFamilyId(NetlinkMessage message)
