@@ -113,6 +113,8 @@ namespace LvsAdmin.Commands
                 Errno.ENOENT => ("SchedulerNotFound", ErrorCategory.ObjectNotFound,
                     $"{action}: the kernel has no such scheduler or persistence engine (is its ip_vs_* module built and loadable?)."),
                 Errno.ERANGE => ($"{noun}Rejected", ErrorCategory.InvalidArgument, $"{action}: a value is out of range (thresholds, weight or timeout)."),
+                Errno.EINVAL when noun == "RealServer" => ("RealServerRejected", ErrorCategory.InvalidArgument,
+                    $"{action}: the kernel rejected it as invalid (is the address unicast here? in a fresh network namespace, bring up its loopback interface first)."),
                 Errno.EINVAL => ($"{noun}Rejected", ErrorCategory.InvalidArgument, $"{action}: the kernel rejected it as invalid."),
                 Errno.EBUSY => ($"{noun}Busy", ErrorCategory.ResourceBusy, $"{action}: it is busy (already running?)."),
                 _ => ($"{noun}Failed", ErrorCategory.NotSpecified, e.Message),

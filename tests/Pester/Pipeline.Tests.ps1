@@ -1,0 +1,120 @@
+BeforeAll {
+    Import-Module $env:LVSADMIN_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    function Initialize-Table {
+        Reset-IpvsTable
+        Invoke-Ipvsadm -A -t 10.0.0.1:80 -s wlc
+        Invoke-Ipvsadm -a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 3
+        Invoke-Ipvsadm -a -t 10.0.0.1:80 -r 192.168.1.11:80 -m -w 0
+        Invoke-Ipvsadm -A -t 10.0.0.2:443 -s rr
+        Invoke-Ipvsadm -a -t 10.0.0.2:443 -r 192.168.1.10:443 -g -w 2
+        Invoke-Ipvsadm -a -t 10.0.0.2:443 -r 192.168.1.12:443 -g -w 0
+        Invoke-Ipvsadm -A -u 10.0.0.3:53 -s wlc
+    }
+}
+
+Describe 'The pipelines of API.md, with live objects and with deserialized ones (<Mode>)' -ForEach @(
+    @{ Mode = 'live'; Through = { param($objects) $objects } }
+    @{ Mode = 'PSSerializer'; Through = { param($objects) $objects | ConvertTo-Deserialized } }
+    @{ Mode = 'Export-Clixml'; Through = { param($objects) $path = Join-Path ([IO.Path]::GetTempPath()) 'lvs-pipeline.clixml'; $objects | Export-Clixml -Path $path; Import-Clixml -Path $path } }
+) {
+    BeforeEach { Initialize-Table }
+
+    It 'Get-LvsService | Where-Object Scheduler -eq wlc | Set-LvsService -Scheduler rr' {
+        & $Through (Get-LvsService) | Where-Object Scheduler -eq 'wlc' | Set-LvsService -Scheduler rr
+        Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.1:80 -s rr'
+        Get-IpvsadmRules | Should -Contain '-A -u 10.0.0.3:53 -s rr'
+    }
+
+    It 'Get-LvsService -Protocol Tcp -Address 10.0.0.1 -Port 80 | New-LvsRealServer -Address 192.168.1.20 -Weight 5 -ForwardingMethod Masquerade' {
+        & $Through (Get-LvsService -Protocol Tcp -Address 10.0.0.1 -Port 80) | New-LvsRealServer -Address 192.168.1.20 -Weight 5 -ForwardingMethod Masquerade
+        Get-IpvsadmRules | Should -Contain '-a -t 10.0.0.1:80 -r 192.168.1.20:80 -m -w 5'
+    }
+
+    It 'Get-LvsService | Get-LvsRealServer | Where-Object Weight -eq 0 | Remove-LvsRealServer' {
+        & $Through (Get-LvsService) | Get-LvsRealServer | Where-Object Weight -eq 0 | Remove-LvsRealServer
+        $rules = Get-IpvsadmRules
+        $rules | Should -Not -Contain '-a -t 10.0.0.1:80 -r 192.168.1.11:80 -m -w 0'
+        $rules | Should -Not -Contain '-a -t 10.0.0.2:443 -r 192.168.1.12:443 -g -w 0'
+        $rules | Should -Contain '-a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 3'
+    }
+
+    It 'Get-LvsRealServer | Where-Object Weight -eq 0 | Remove-LvsRealServer (real servers through the pipe)' {
+        & $Through (Get-LvsRealServer) | Where-Object Weight -eq 0 | Remove-LvsRealServer
+        (Get-LvsRealServer).Count | Should -Be 2
+    }
+
+    It 'Get-LvsRealServer -Address 192.168.1.10 | Set-LvsRealServer -Weight 0 drains one server everywhere' {
+        & $Through (Get-LvsRealServer -Address 192.168.1.10) | Set-LvsRealServer -Weight 0
+        $rules = Get-IpvsadmRules
+        $rules | Should -Contain '-a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 0'
+        $rules | Should -Contain '-a -t 10.0.0.2:443 -r 192.168.1.10:443 -g -w 0'
+    }
+
+    It 'Get-LvsRealServer | Sort-Object ActiveConnections -Descending | Select-Object -First 5' {
+        $top = & $Through (Get-LvsRealServer) | Sort-Object ActiveConnections -Descending | Select-Object -First 5
+        $top | Should -HaveCount 4
+        $top[0].PSObject.Properties.Name | Should -Contain 'ActiveConnections'
+    }
+
+    It 'Get-LvsService | Remove-LvsService' {
+        & $Through (Get-LvsService -Address 10.0.0.2) | Remove-LvsService -Confirm:$false
+        Get-IpvsadmRules | Should -Not -Contain '-A -t 10.0.0.2:443 -s rr'
+        (Get-LvsService).Count | Should -Be 2
+    }
+
+    It 'Get-LvsService | Reset-LvsStatistics' {
+        & $Through (Get-LvsService -Address 10.0.0.2) | Reset-LvsStatistics
+        (Get-LvsService -Address 10.0.0.2).Statistics.Connections | Should -Be 0
+    }
+
+    It 'keeps the statistics of a service as objects with counters' {
+        $service = & $Through (Get-LvsService -Address 10.0.0.1)
+        $service.Statistics.Connections | Should -Be 0
+        $service.Statistics.PSObject.Properties.Name | Should -Contain 'OutBytesPerSecond'
+    }
+}
+
+Describe 'Objects for Where-Object, Sort-Object, Format-Table and Export-Csv' {
+    BeforeAll { Initialize-Table }
+
+    It 'formats services and real servers as ipvsadm -Ln lists them' {
+        $services = Get-LvsService | Format-Table | Out-String
+        $services | Should -Match 'Prot\s+LocalAddress:Port\s+Scheduler\s+Flags'
+        $services | Should -Match 'TCP\s+10\.0\.0\.1:80\s+wlc'
+        $servers = Get-LvsRealServer | Format-Table | Out-String -Width 200
+        $servers | Should -Match 'Service: TCP 10\.0\.0\.1:80'
+        $servers | Should -Match 'RemoteAddress:Port\s+Forward\s+Weight\s+ActiveConn\s+InActConn'
+        $servers | Should -Match '192\.168\.1\.10:80\s+Masq\s+3\s+0\s+0'
+    }
+
+    It 'has the named view <_>' -ForEach @('Statistics', 'Rate', 'Thresholds', 'PersistentConnections', 'TunnelInfo') {
+        { Get-LvsRealServer | Format-Table -View $_ | Out-String } | Should -Not -Throw
+    }
+
+    It 'has the named service views Statistics and Rate' {
+        Get-LvsService | Format-Table -View Statistics | Out-String | Should -Match 'Conns\s+InPkts\s+OutPkts\s+InBytes\s+OutBytes'
+        Get-LvsService | Format-Table -View Rate | Out-String | Should -Match 'CPS\s+InPPS\s+OutPPS\s+InBPS\s+OutBPS'
+    }
+
+    It 'exports to CSV with one column per property' {
+        $csv = Get-LvsRealServer | ConvertTo-Csv | ConvertFrom-Csv
+        $csv | Should -HaveCount 4
+        $csv[0].Service | Should -Be 'TCP 10.0.0.1:80'
+        $csv[0].Weight | Should -Be '3'
+    }
+}
+
+Describe 'Output from remoting' {
+    BeforeAll { Initialize-Table }
+
+    It 'Invoke-Command ... { Get-LvsRealServer } | Where-Object Weight -eq 0 | Set-LvsRealServer works on what a job brings back' {
+        # A background job runs in another process and hands its output over the remoting protocol.
+        $module = $env:LVSADMIN_MODULE
+        $remote = Start-Job { Import-Module $using:module; Get-LvsRealServer } | Receive-Job -Wait -AutoRemoveJob
+        $remote[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.LvsAdmin.LvsRealServer'
+        $remote | Where-Object Weight -eq 0 | Set-LvsRealServer -Weight 4
+        (Get-LvsRealServer | Where-Object Weight -eq 4).Count | Should -Be 2
+    }
+}
