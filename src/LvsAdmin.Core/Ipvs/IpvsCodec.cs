@@ -67,24 +67,22 @@ namespace LvsAdmin.Ipvs
             }
         }
 
+        /// <summary>A real server, its attributes in the order ipvsadm's libipvs writes them.</summary>
         public static void WriteRealServer(NetlinkMessageWriter writer, LvsRealServer server, bool keyOnly)
         {
             int nest = writer.BeginNested(IpvsAttribute.Destination);
+            writer.PutU16(DestinationAttribute.AddressFamily, ToKernelFamily(Addresses.FamilyOf(server.Address)));
             writer.PutInetAddress(DestinationAttribute.Address, server.Address);
             writer.PutU16BigEndian(DestinationAttribute.Port, server.Port);
-            writer.PutU16(DestinationAttribute.AddressFamily, ToKernelFamily(Addresses.FamilyOf(server.Address)));
             if (!keyOnly)
             {
                 writer.PutU32(DestinationAttribute.ForwardingMethod, (uint)server.ForwardingMethod);
                 writer.PutU32(DestinationAttribute.Weight, (uint)server.Weight);
+                writer.PutU8(DestinationAttribute.TunnelType, (byte)(server.TunnelType ?? LvsTunnelType.Ipip));
+                writer.PutU16BigEndian(DestinationAttribute.TunnelPort, server.TunnelPort);
+                writer.PutU16(DestinationAttribute.TunnelFlags, (ushort)(server.TunnelChecksum ?? LvsTunnelChecksum.NoChecksum));
                 writer.PutU32(DestinationAttribute.UpperThreshold, server.UpperThreshold);
                 writer.PutU32(DestinationAttribute.LowerThreshold, server.LowerThreshold);
-                if (server.ForwardingMethod == LvsForwardingMethod.Tunnel)
-                {
-                    writer.PutU8(DestinationAttribute.TunnelType, (byte)(server.TunnelType ?? LvsTunnelType.Ipip));
-                    writer.PutU16BigEndian(DestinationAttribute.TunnelPort, server.TunnelPort);
-                    writer.PutU16(DestinationAttribute.TunnelFlags, (ushort)(server.TunnelChecksum ?? LvsTunnelChecksum.NoChecksum));
-                }
             }
             writer.EndNested(nest);
         }

@@ -68,6 +68,9 @@ namespace LvsAdmin
                 throw new LvsArgumentException("InvalidWeight", $"The weight {server.Weight} of {endpoint} is out of range: use 0 to {MaxWeight}.");
             if (server.UpperThreshold != 0 && server.LowerThreshold > server.UpperThreshold)
                 throw new LvsArgumentException("LowerThresholdAboveUpper", $"The lower threshold {server.LowerThreshold} of {endpoint} is above its upper threshold {server.UpperThreshold}.");
+            if (server.ForwardingMethod != LvsForwardingMethod.Masquerade && server.Port != service.Port)
+                throw new LvsArgumentException("PortWithoutMasquerade",
+                    $"The real server {endpoint} would need port translation, which only -ForwardingMethod Masquerade does: with {server.ForwardingMethod} it receives the service's port {service.Port}.");
             bool tunnel = server.ForwardingMethod == LvsForwardingMethod.Tunnel;
             if (!tunnel && (server.TunnelType is not null || server.TunnelPort != 0 || server.TunnelChecksum is not null))
                 throw new LvsArgumentException("TunnelOptionsWithoutTunnel", $"Tunnel options conflict with the forwarding method {server.ForwardingMethod} of {endpoint}: they need -ForwardingMethod Tunnel.");

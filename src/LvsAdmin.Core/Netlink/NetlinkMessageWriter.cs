@@ -14,6 +14,7 @@ namespace LvsAdmin.Netlink
         public const int HeaderLength = 16;
         public const int GenericHeaderLength = 4;
         private const int AttributeHeaderLength = 4;
+        private const ushort NestedFlag = 0x8000;
 
         private byte[] _buffer;
         private int _length;
@@ -98,12 +99,12 @@ namespace LvsAdmin.Netlink
             target[written] = 0;
         }
 
-        /// <summary>Opens a nested attribute; pass the returned mark to <see cref="EndNested"/>.</summary>
+        /// <summary>Opens a nested attribute (flagged NLA_F_NESTED); pass the returned mark to <see cref="EndNested"/>.</summary>
         public int BeginNested(ushort type)
         {
             int start = _length;
             var header = Reserve(AttributeHeaderLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(header.Slice(2), type);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.Slice(2), (ushort)(type | NestedFlag));
             return start;
         }
 
