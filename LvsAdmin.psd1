@@ -24,6 +24,9 @@
         'Reset-LvsStatistics'
         'Get-LvsTimeout'
         'Set-LvsTimeout'
+        'Export-LvsRules'
+        'Import-LvsRules'
+        'Compare-LvsRules'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -103,6 +103,10 @@ namespace LvsAdmin.Ipvs
             Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
                 message => IpvsCodec.DecodeRealServer(message, key));
 
+        /// <summary>Every service with its real servers: one service dump, then one real-server dump per service.</summary>
+        public List<LvsTableEntry> GetTable() =>
+            GetServices().Select(service => new LvsTableEntry(service, GetRealServers(service.GetKey()))).ToList();
+
         public void AddRealServer(LvsServiceKey key, LvsRealServer server) =>
             Validated(key, server).Execute<object>(IpvsCommand.NewDestination, 0, DescribeRealServer("add", key, server), writer => WriteRealServer(writer, key, server, keyOnly: false), null);
 

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+
+namespace LvsAdmin.Rules
+{
+    /// <summary>A rule that could not take effect in the table the rules describe: its line and why.</summary>
+    public sealed class RuleFailure
+    {
+        public RuleFailure(Rule rule, string reason, string message)
+        {
+            Rule = rule;
+            Reason = reason;
+            Message = message;
+        }
+
+        public Rule Rule { get; }
+
+        /// <summary>A stable name for the failure, such as ServiceExists.</summary>
+        public string Reason { get; }
+        public string Message { get; }
+    }
+
+    /// <summary>
+    /// The table a rule file describes: its rules played, in order, onto an empty table, as ipvsadm's
+    /// restore after a flush would leave it. -Replace makes the live table equal to this.
+    /// </summary>
+    public sealed class DesiredTable
+    {
+        public sealed class ServiceEntry
+        {
+            internal ServiceEntry(LvsService service, int lineNumber)
+            {
+                Service = service;
+                LineNumber = lineNumber;
+            }
+
+            public LvsService Service { get; internal set; }
+            public int LineNumber { get; internal set; }
+            internal List<(LvsRealServer RealServer, int LineNumber)> Servers { get; } = new List<(LvsRealServer, int)>();
+            public IReadOnlyList<(LvsRealServer RealServer, int LineNumber)> RealServers => Servers;
+        }
+
+        private readonly Dictionary<LvsServiceKey, ServiceEntry> _services = new Dictionary<LvsServiceKey, ServiceEntry>();
+        private readonly List<ServiceEntry> _order = new List<ServiceEntry>();
+
+        public IReadOnlyList<ServiceEntry> Services => _order;
+
+        /// <summary>Rules that change more than the table (-Z, --set, the daemons): -Replace runs them after the table.</summary>
+        public List<Rule> OtherRules { get; } = new List<Rule>();
+
+        public bool Contains(LvsServiceKey key) => _services.ContainsKey(key);
+
+        /// <summary>Plays the rules; those the kernel would refuse are returned and otherwise skipped.</summary>
+        public static DesiredTable FromRules(IEnumerable<Rule> rules, out List<RuleFailure> failures)
+        {
+            var table = new DesiredTable();
+            failures = new List<RuleFailure>();
+            foreach (var rule in rules)
+            {
+                var failure = table.Play(rule);
+                if (failure is not null)
+                    failures.Add(failure);
+            }
+            return table;
+        }
+
+        private RuleFailure? Play(Rule rule)
+        {
+            var key = rule.ServiceKey;
+            ServiceEntry? entry = null;
+            if (key is not null)
+                _services.TryGetValue(key, out entry);
+            switch (rule.Command)
+            {
+                case RuleCommand.Clear:
+                    _services.Clear();
+                    _order.Clear();
+                    return null;
+                case RuleCommand.AddService:
+                    if (entry is not null)
+                        return new RuleFailure(rule, "ServiceExists", $"Line {rule.LineNumber}: the service {key} already exists.");
+                    entry = new ServiceEntry(rule.Service!, rule.LineNumber);
+                    _services[key!] = entry;
+                    _order.Add(entry);
+                    return null;
+                case RuleCommand.EditService:
+                    if (entry is null)
+                        return NoService(rule);
+                    entry.Service = rule.Service!;
+                    entry.LineNumber = rule.LineNumber;
+                    return null;
+                case RuleCommand.DeleteService:
+                    if (entry is null)
+                        return NoService(rule);
+                    _services.Remove(key!);
+                    _order.Remove(entry);
+                    return null;
+                case RuleCommand.AddRealServer:
+                case RuleCommand.EditRealServer:
+                case RuleCommand.DeleteRealServer:
+                    if (entry is null)
+                        return NoService(rule);
+                    var server = rule.RealServer!;
+                    int index = entry.Servers.FindIndex(s => s.RealServer.Address.Equals(server.Address) && s.RealServer.Port == server.Port);
+                    if (rule.Command == RuleCommand.AddRealServer)
+                    {
+                        if (index >= 0)
+                            return new RuleFailure(rule, "RealServerExists", $"Line {rule.LineNumber}: the real server {Addresses.FormatEndpoint(server.Address, server.Port)} of {key} already exists.");
+                        entry.Servers.Add((server, rule.LineNumber));
+                        return null;
+                    }
+                    if (index < 0)
+                        return new RuleFailure(rule, "RealServerNotFound", $"Line {rule.LineNumber}: the service {key} has no real server {Addresses.FormatEndpoint(server.Address, server.Port)}.");
+                    if (rule.Command == RuleCommand.EditRealServer)
+                        entry.Servers[index] = (server, rule.LineNumber);
+                    else
+                        entry.Servers.RemoveAt(index);
+                    return null;
+                default:
+                    OtherRules.Add(rule);
+                    return null;
+            }
+        }
+
+        private static RuleFailure NoService(Rule rule) =>
+            new RuleFailure(rule, "ServiceNotFound", $"Line {rule.LineNumber}: there is no service {rule.ServiceKey}.");
+    }
+}

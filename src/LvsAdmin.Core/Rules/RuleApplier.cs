@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using LvsAdmin.Ipvs;
+using LvsAdmin.Netlink;
+
+namespace LvsAdmin.Rules
+{
+    /// <summary>
+    /// Applies rules in order, as ipvsadm -R does, but with the table changes of consecutive lines
+    /// batched into as few sendmsg calls as the socket allows. A rule the kernel refuses is reported
+    /// and the others go on.
+    /// </summary>
+    public static class RuleApplier
+    {
+        /// <summary>
+        /// Returns each refused rule with the kernel's error; progress gets the count of rules done.
+        /// With stopAtFirstFailure, rules go one by one and nothing after the first refusal is sent.
+        /// </summary>
+        public static List<(Rule Rule, Exception Error)> Apply(IpvsClient client, IReadOnlyList<Rule> rules, Action<int>? progress = null, bool stopAtFirstFailure = false)
+        {
+            int batchSize = stopAtFirstFailure ? 1 : 4096;
+            var failures = new List<(Rule, Exception)>();
+            var batch = new List<(Rule Rule, IpvsChange Change)>();
+            int done = 0;
+
+            void Flush()
+            {
+                if (batch.Count == 0)
+                    return;
+                var results = client.Apply(batch.ConvertAll(item => item.Change));
+                for (int i = 0; i < results.Length; i++)
+                {
+                    if (results[i] is { } error)
+                        failures.Add((batch[i].Rule, error));
+                }
+                done += batch.Count;
+                progress?.Invoke(done);
+                batch.Clear();
+            }
+
+            foreach (var rule in rules)
+            {
+                var change = ToChange(rule);
+                if (change is not null)
+                {
+                    batch.Add((rule, change));
+                    if (batch.Count >= batchSize)
+                        Flush();
+                    if (stopAtFirstFailure && failures.Count > 0)
+                        return failures;
+                    continue;
+                }
+                Flush();
+                try
+                {
+                    RunAlone(client, rule);
+                }
+                catch (Exception e) when (e is NetlinkException or LvsArgumentException)
+                {
+                    failures.Add((rule, e));
+                    if (stopAtFirstFailure)
+                        return failures;
+                }
+                progress?.Invoke(++done);
+            }
+            Flush();
+            return failures;
+        }
+
+        /// <summary>The table change a rule makes, or null for rules that are not table changes.</summary>
+        public static IpvsChange? ToChange(Rule rule) => rule.Command switch
+        {
+            RuleCommand.AddService => IpvsChange.ForService(IpvsChangeKind.Add, rule.Service!),
+            RuleCommand.EditService => IpvsChange.ForService(IpvsChangeKind.Update, rule.Service!),
+            RuleCommand.DeleteService => IpvsChange.ForService(IpvsChangeKind.Delete, LvsService.Create(rule.ServiceKey!)),
+            RuleCommand.AddRealServer => IpvsChange.ForRealServer(IpvsChangeKind.Add, rule.RealServer!),
+            RuleCommand.EditRealServer => IpvsChange.ForRealServer(IpvsChangeKind.Update, rule.RealServer!),
+            RuleCommand.DeleteRealServer => IpvsChange.ForRealServer(IpvsChangeKind.Delete, rule.RealServer!),
+            _ => null,
+        };
+
+        /// <summary>Runs a rule that is not a table change: -C, -Z, --set and the daemon commands.</summary>
+        public static void RunAlone(IpvsClient client, Rule rule)
+        {
+            switch (rule.Command)
+            {
+                case RuleCommand.Clear: client.Flush(); break;
+                case RuleCommand.Zero: client.ZeroStatistics(rule.ServiceKey); break;
+                case RuleCommand.SetTimeouts: client.SetTimeouts(rule.Timeout!); break;
+                case RuleCommand.StartDaemon: client.StartSyncDaemon(rule.Daemon!); break;
+                case RuleCommand.StopDaemon: client.StopSyncDaemon(rule.Daemon!.State); break;
+                default: throw new ArgumentException($"{rule} is a table change, not a command to run alone.");
+            }
+        }
+    }
+}

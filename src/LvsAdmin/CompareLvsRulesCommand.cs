@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using LvsAdmin.Rules;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>
+    /// Compares the live table with rule lines: one object per service or real server to add, remove
+    /// or change, and nothing when they agree.
+    /// </summary>
+    [Cmdlet(VerbsData.Compare, "LvsRules", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(LvsRuleDifference))]
+    public sealed class CompareLvsRulesCommand : LvsRulesInputCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var desired = DesiredTable.FromRules(ReadRules(), out var failures);
+            foreach (var failure in failures)
+                WriteError(RuleError(failure));
+            WriteObject(TableDifference.Compute(Client.GetTable(), desired), enumerateCollection: true);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using LvsAdmin.Ipvs;
+using LvsAdmin.Rules;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>
+    /// Applies ipvsadm rule lines (ipvsadm -R); with -Replace, makes the table equal to the rules with
+    /// the fewest changes, never flushing.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "LvsRules", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(void))]
+    public sealed class ImportLvsRulesCommand : LvsRulesInputCmdlet
+    {
+        private const int ProgressThreshold = 1000;
+
+        /// <summary>Make the table equal to the rules: add, change and remove only what differs.</summary>
+        [Parameter]
+        public SwitchParameter Replace { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var rules = ReadRules();
+            if (Replace)
+                ReplaceTable(rules);
+            else
+                ApplyInOrder(rules);
+        }
+
+        private void ApplyInOrder(List<Rule> rules)
+        {
+            var approved = rules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
+            if (approved.Count == 0)
+                return;
+            bool stopAtFirst = StopsOnError();
+            var failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst);
+            CompleteProgress(approved.Count);
+            foreach (var (rule, error) in failures)
+                WriteError(RuleError(rule, error));
+        }
+
+        private void ReplaceTable(List<Rule> rules)
+        {
+            var desired = DesiredTable.FromRules(rules, out var failures);
+            foreach (var failure in failures)
+                WriteError(RuleError(failure));
+            WriteVerbose("Reading the live table to compare it with the rules");
+            var differences = TableDifference.Compute(Client.GetTable(), desired);
+            var approved = differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();
+            if (approved.Count > 0)
+            {
+                var progress = Progress(approved.Count, "Changing the table");
+                var results = new List<Netlink.NetlinkException?>();
+                foreach (var chunk in approved.Chunk(4096))
+                {
+                    results.AddRange(Client.Apply(chunk.Select(d => d.GetChange()).ToList()));
+                    progress?.Invoke(results.Count);
+                }
+                CompleteProgress(approved.Count);
+                for (int i = 0; i < approved.Count; i++)
+                {
+                    if (results[i] is { } error)
+                    {
+                        var difference = approved[i];
+                        var record = ToErrorRecord(error, difference.RealServer is null ? "Service" : "RealServer", difference);
+                        record.ErrorDetails = new ErrorDetails(difference.LineNumber is int line ? $"Line {line}: {record.Exception.Message}" : record.Exception.Message);
+                        WriteError(record);
+                        if (StopsOnError())
+                            return;
+                    }
+                }
+            }
+            foreach (var rule in desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")))
+                TryKernel(() => RuleApplier.RunAlone(Client, rule), "Service", rule.Text);
+        }
+
+        private static string Target(LvsRuleDifference difference) =>
+            difference.RealServer is null ? $"virtual service {difference.Service}" : $"real server {difference.RealServer} of {difference.Service}";
+
+        private static string Operation(LvsRuleDifference difference) => difference.Action switch
+        {
+            LvsDifferenceAction.Add => difference.LineNumber is int line ? $"Add (line {line})" : "Add",
+            LvsDifferenceAction.Remove => "Remove",
+            _ => $"Change {string.Join(", ", difference.Properties)}",
+        };
+
+        private bool StopsOnError()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action))
+                return action is ActionPreference preference && preference == ActionPreference.Stop;
+            return GetVariableValue("ErrorActionPreference") is ActionPreference inherited && inherited == ActionPreference.Stop;
+        }
+
+        private System.Action<int>? Progress(int total, string activity)
+        {
+            if (total < ProgressThreshold)
+                return null;
+            var record = new ProgressRecord(1, activity, $"0 of {total}");
+            return done =>
+            {
+                record.StatusDescription = $"{done} of {total}";
+                record.PercentComplete = (int)(100L * done / total);
+                WriteProgress(record);
+            };
+        }
+
+        private void CompleteProgress(int total)
+        {
+            if (total >= ProgressThreshold)
+                WriteProgress(new ProgressRecord(1, "Applying rules", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+}

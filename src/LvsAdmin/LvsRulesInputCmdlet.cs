@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using LvsAdmin.Rules;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>The base of cmdlets that read ipvsadm rule lines from -Path or from strings in the pipeline.</summary>
+    public abstract class LvsRulesInputCmdlet : LvsCmdlet
+    {
+        protected const string PathSet = "Path";
+        protected const string LinesSet = "Lines";
+        private readonly List<string> _lines = new List<string>();
+
+        /// <summary>Rule files, as ipvsadm -S writes them.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [Alias("PSPath", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = null!;
+
+        /// <summary>Rule lines (a string with several lines is split).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LinesSet, ValueFromPipeline = true)]
+        [AllowEmptyString]
+        [AllowNull]
+        public string[] InputObject { get; set; } = null!;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName != LinesSet)
+                return;
+            foreach (string? text in InputObject)
+            {
+                if (text is not null)
+                    _lines.AddRange(text.Split('\n'));
+            }
+        }
+
+        /// <summary>All the input parsed; a line that does not parse ends the cmdlet before anything is applied.</summary>
+        protected List<Rule> ReadRules()
+        {
+            var lines = _lines;
+            if (ParameterSetName == PathSet)
+            {
+                lines = new List<string>();
+                foreach (string path in Path)
+                {
+                    string resolved = GetUnresolvedProviderPathFromPSPath(path);
+                    if (!File.Exists(resolved))
+                    {
+                        ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The rule file '{path}' does not exist.", resolved),
+                            "RuleFileNotFound", ErrorCategory.ObjectNotFound, path));
+                    }
+                    lines.AddRange(File.ReadLines(resolved));
+                }
+            }
+            try
+            {
+                return RuleParser.Parse(lines.ConvertAll(line => line.TrimEnd('\r')));
+            }
+            catch (RuleParseException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "RuleParseError", ErrorCategory.InvalidData, e.Line));
+                throw;
+            }
+        }
+
+        /// <summary>An error record for a rule the kernel or the table refused, its message led by the line number.</summary>
+        protected static ErrorRecord RuleError(Rule rule, Exception error)
+        {
+            string noun = rule.Command is RuleCommand.AddRealServer or RuleCommand.EditRealServer or RuleCommand.DeleteRealServer ? "RealServer" : "Service";
+            var record = ToErrorRecord(error, noun, rule.Text);
+            record.ErrorDetails = new ErrorDetails($"Line {rule.LineNumber} ({rule.Text}): {record.Exception.Message}");
+            return record;
+        }
+
+        protected static ErrorRecord RuleError(RuleFailure failure) =>
+            new ErrorRecord(new InvalidOperationException(failure.Message), failure.Reason,
+                failure.Reason.EndsWith("Exists", StringComparison.Ordinal) ? ErrorCategory.ResourceExists : ErrorCategory.ObjectNotFound, failure.Rule.Text);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Linq;
+using LvsAdmin.Ipvs;
+using LvsAdmin.Rules;
+
+namespace LvsAdmin.Core.Tests
+{
+    public class TableDifferenceTests
+    {
+        private static List<LvsTableEntry> Live(params string[] lines)
+        {
+            var desired = DesiredTable.FromRules(RuleParser.Parse(lines), out var failures);
+            Assert.Empty(failures);
+            return desired.Services.Select(s => new LvsTableEntry(s.Service, s.RealServers.Select(r => r.RealServer).ToList())).ToList();
+        }
+
+        private static List<LvsRuleDifference> Compare(string[] live, params string[] desired) =>
+            TableDifference.Compute(Live(live), DesiredTable.FromRules(RuleParser.Parse(desired), out _));
+
+        [Fact]
+        public void Equal_tables_have_no_difference()
+        {
+            string[] rules = { "-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 3" };
+            Assert.Empty(Compare(rules, rules));
+        }
+
+        [Fact]
+        public void Finds_the_fewest_changes_removals_first()
+        {
+            var differences = Compare(
+                new[] { "-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 3", "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 3", "-A -u 10.0.0.9:53 -s rr" },
+                "-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 5", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 1", "-A -f 7 -s rr");
+            Assert.Equal(new[]
+            {
+                "Remove service UDP 10.0.0.9:53",
+                "Change service TCP 10.0.0.1:80: Scheduler",
+                "Add service FWM 7",
+                "Remove real server 192.168.1.3:80 of TCP 10.0.0.1:80",
+                "Change real server 192.168.1.2:80 of TCP 10.0.0.1:80: Weight",
+                "Add real server 192.168.1.4:80 of TCP 10.0.0.1:80",
+            }, differences.Select(d => d.ToString()));
+            Assert.Equal(new[] { IpvsChangeKind.Delete, IpvsChangeKind.Update, IpvsChangeKind.Add, IpvsChangeKind.Delete, IpvsChangeKind.Update, IpvsChangeKind.Add },
+                differences.Select(d => d.GetChange().Kind));
+            Assert.Equal(new int?[] { null, 1, 4, null, 2, 3 }, differences.Select(d => d.LineNumber));
+        }
+
+        [Fact]
+        public void Plays_edits_and_deletions_before_comparing()
+        {
+            var differences = Compare(new[] { "-A -t 10.0.0.1:80 -s rr" },
+                "-A -t 10.0.0.1:80 -s wlc", "-A -t 10.0.0.2:80", "-E -t 10.0.0.1:80 -s rr", "-D -t 10.0.0.2:80");
+            Assert.Empty(differences);
+        }
+
+        [Fact]
+        public void Reports_rules_the_table_would_refuse()
+        {
+            DesiredTable.FromRules(RuleParser.Parse(new[] { "-A -t 10.0.0.1:80", "-A -t 10.0.0.1:80", "-a -t 10.0.0.2:80 -r 1.2.3.4", "-d -t 10.0.0.1:80 -r 1.2.3.4" }), out var failures);
+            Assert.Equal(new[] { ("ServiceExists", 2), ("ServiceNotFound", 3), ("RealServerNotFound", 4) }, failures.Select(f => (f.Reason, f.Rule.LineNumber)));
+        }
+
+        [Fact]
+        public void Persistence_mask_counts_only_for_persistent_services()
+        {
+            var live = Live("-A -t 10.0.0.1:80 -s rr");
+            live[0].Service.PersistenceMask = "255.255.0.0";
+            Assert.Empty(TableDifference.Compute(live, DesiredTable.FromRules(RuleParser.Parse(new[] { "-A -t 10.0.0.1:80 -s rr" }), out _)));
+        }
+    }
+}
