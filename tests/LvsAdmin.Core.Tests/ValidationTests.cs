@@ -21,6 +21,7 @@ namespace LvsAdmin.Core.Tests
             { "InvalidWeight", Tcp, Server("192.168.1.2", s => s.Weight = 65536) },
             { "InvalidWeight", Tcp, Server("192.168.1.2", s => s.Weight = -1) },
             { "LowerThresholdAboveUpper", Tcp, Server("192.168.1.2", s => { s.UpperThreshold = 10; s.LowerThreshold = 11; }) },
+            { "LowerThresholdAboveUpper", Tcp, Server("192.168.1.2", s => s.LowerThreshold = 1) },
             { "TunnelOptionsWithoutTunnel", Tcp, Server("192.168.1.2", s => { s.ForwardingMethod = LvsForwardingMethod.Masquerade; s.TunnelPort = 5; }) },
             { "TunnelOptionsWithoutTunnel", Tcp, Server("192.168.1.2", s => s.TunnelChecksum = LvsTunnelChecksum.Checksum) },
             { "TunnelPortMissing", Tcp, Server("192.168.1.2", s => { s.ForwardingMethod = LvsForwardingMethod.Tunnel; s.TunnelType = LvsTunnelType.Gue; }) },
@@ -43,7 +44,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void Accepts_what_ipvsadm_accepts()
         {
-            LvsValidation.ValidateRealServer(Tcp, Server("192.168.1.2", s => { s.ForwardingMethod = LvsForwardingMethod.Masquerade; s.Port = 8080; s.Weight = 0; s.UpperThreshold = 0; s.LowerThreshold = 5; }));
+            LvsValidation.ValidateRealServer(Tcp, Server("192.168.1.2", s => { s.ForwardingMethod = LvsForwardingMethod.Masquerade; s.Port = 8080; s.Weight = 0; s.UpperThreshold = 5; s.LowerThreshold = 5; }));
             LvsValidation.ValidateRealServer(Tcp, Server("192.168.1.2", s => { s.ForwardingMethod = LvsForwardingMethod.Tunnel; s.TunnelType = LvsTunnelType.Gue; s.TunnelPort = 6080; s.TunnelChecksum = LvsTunnelChecksum.RemoteChecksum; }));
             LvsValidation.ValidateRealServer(Udp6, Server("192.168.1.2", s => s.ForwardingMethod = LvsForwardingMethod.Tunnel, port: 53));
         }

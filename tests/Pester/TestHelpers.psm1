@@ -24,4 +24,74 @@ function ConvertTo-Deserialized {
     end { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($items, 3)) }
 }
 
+function Initialize-LvsTestNetwork {
+    <#
+    .SYNOPSIS
+        A client and real servers in their own network namespaces, around the director (the caller's namespace).
+    .DESCRIPTION
+        lvs-client 10.99.1.2 reaches the director at 10.99.1.1; real server N lives in lvs-rsN at
+        10.99.2N.2 behind the director's 10.99.2N.1 and serves HTTP with busybox httpd, answering its
+        own name. Virtual addresses in 10.99.9.0/24 are the director's (on lo) and routed to it by the client.
+    #>
+    param([int] $RealServers = 3)
+    Remove-LvsTestNetwork
+    sysctl -qw net.ipv4.ip_forward=1
+    ip link set lo up
+    ip netns add lvs-client
+    ip link add lvs-c0 type veth peer name eth0 netns lvs-client
+    ip addr add 10.99.1.1/24 dev lvs-c0
+    ip link set lvs-c0 up
+    ip -n lvs-client addr add 10.99.1.2/24 dev eth0
+    ip -n lvs-client link set eth0 up
+    ip -n lvs-client link set lo up
+    ip -n lvs-client route add 10.99.9.0/24 via 10.99.1.1
+    foreach ($n in 1..$RealServers) {
+        $ns = "lvs-rs$n"
+        ip netns add $ns
+        ip link add "lvs-r$n" type veth peer name eth0 netns $ns
+        ip addr add "10.99.2$n.1/24" dev "lvs-r$n"
+        ip link set "lvs-r$n" up
+        ip -n $ns addr add "10.99.2$n.2/24" dev eth0
+        ip -n $ns link set eth0 up
+        ip -n $ns link set lo up
+        ip -n $ns route add default via "10.99.2$n.1"
+        $root = Join-Path ([IO.Path]::GetTempPath()) "lvs-www$n"
+        New-Item -ItemType Directory -Force -Path $root | Out-Null
+        Set-Content -Path (Join-Path $root 'index.html') -Value "rs$n" -NoNewline
+        ip netns exec $ns busybox httpd -p 80 -h $root
+    }
+    ip addr add 10.99.9.0/24 dev lo 2>$null
+}
+
+function Remove-LvsTestNetwork {
+    foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -like 'lvs-*' -and $_ -ne 'lvs-test' }) {
+        ip netns pids $ns | ForEach-Object { kill $_ 2>$null }
+        ip netns delete $ns
+    }
+    ip addr del 10.99.9.0/24 dev lo 2>$null
+}
+
+function Invoke-LvsTestRequest {
+    # One HTTP request from the client namespace; returns the body (the real server's name) or $null.
+    param([string] $Address = '10.99.9.1', [int] $Port = 80)
+    $body = ip netns exec lvs-client busybox wget -q -O - "http://${Address}:$Port/" 2>$null
+    if ($LASTEXITCODE -eq 0) { "$body".Trim() }
+}
+
+function Wait-LvsConnectionCount {
+    <#
+    .SYNOPSIS
+        The kernel folds its per-CPU counters into the statistics every 2 seconds: waits (up to 15 s)
+        until a service has counted at least this many connections, and returns the count.
+    #>
+    param([string] $Service, [int] $AtLeast)
+    $deadline = (Get-Date).AddSeconds(15)
+    do {
+        $count = (Get-LvsService -Service $Service).Statistics.Connections
+        if ($count -ge $AtLeast) { return $count }
+        Start-Sleep -Milliseconds 250
+    } while ((Get-Date) -lt $deadline)
+    $count
+}
+
 Export-ModuleMember -Function *

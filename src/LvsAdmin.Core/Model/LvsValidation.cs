@@ -66,7 +66,8 @@ namespace LvsAdmin
             string endpoint = Addresses.FormatEndpoint(server.Address, server.Port);
             if (server.Weight < 0 || server.Weight > MaxWeight)
                 throw new LvsArgumentException("InvalidWeight", $"The weight {server.Weight} of {endpoint} is out of range: use 0 to {MaxWeight}.");
-            if (server.UpperThreshold != 0 && server.LowerThreshold > server.UpperThreshold)
+            // The kernel refuses this even when the upper threshold is 0 (no limit).
+            if (server.LowerThreshold > server.UpperThreshold)
                 throw new LvsArgumentException("LowerThresholdAboveUpper", $"The lower threshold {server.LowerThreshold} of {endpoint} is above its upper threshold {server.UpperThreshold}.");
             if (server.ForwardingMethod != LvsForwardingMethod.Masquerade && server.Port != service.Port)
                 throw new LvsArgumentException("PortWithoutMasquerade",
