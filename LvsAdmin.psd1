@@ -27,6 +27,10 @@
         'Export-LvsRules'
         'Import-LvsRules'
         'Compare-LvsRules'
+        'Get-LvsSyncDaemon'
+        'Start-LvsSyncDaemon'
+        'Stop-LvsSyncDaemon'
+        'Get-LvsConnection'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -104,9 +104,13 @@ namespace LvsAdmin.Commands
         private static (string Id, ErrorCategory Category, string Message) Describe(NetlinkException e, string noun)
         {
             string action = e.Action is null ? "The request failed" : $"Could not {e.Action}";
-            string what = noun == "RealServer" ? "real server" : "service";
+            string what = noun switch { "RealServer" => "real server", "SyncDaemon" => "sync daemon", _ => "service" };
             return e.Errno switch
             {
+                Errno.EEXIST when noun == "SyncDaemon" => ("SyncDaemonRunning", ErrorCategory.ResourceExists, $"{action}: a daemon of that state is already running."),
+                Errno.ESRCH when noun == "SyncDaemon" => ("SyncDaemonNotRunning", ErrorCategory.ObjectNotFound, $"{action}: no daemon of that state is running."),
+                Errno.ENODEV when noun == "SyncDaemon" => ("InterfaceNotFound", ErrorCategory.ObjectNotFound, $"{action}: there is no such interface in this network namespace."),
+                Errno.EINVAL when noun == "SyncDaemon" => ("SyncDaemonRejected", ErrorCategory.InvalidArgument, $"{action}: the kernel rejected it (is the interface up and multicast-capable?)."),
                 Errno.EEXIST => ($"{noun}Exists", ErrorCategory.ResourceExists, $"{action}: the {what} already exists."),
                 Errno.ESRCH => ("ServiceNotFound", ErrorCategory.ObjectNotFound, $"{action}: no such service."),
                 Errno.ENOENT when noun == "RealServer" => ("RealServerNotFound", ErrorCategory.ObjectNotFound, $"{action}: no such real server."),

@@ -127,7 +127,7 @@ namespace LvsAdmin.Ipvs
             Dump(IpvsCommand.GetDaemon, "list the sync daemons", _ => { }, IpvsCodec.DecodeDaemon);
 
         public void StartSyncDaemon(LvsSyncDaemon daemon) =>
-            Execute<object>(IpvsCommand.NewDaemon, 0, $"start the {daemon.State} sync daemon", writer => IpvsCodec.WriteDaemon(writer, daemon, stateOnly: false), null);
+            Validated(daemon).Execute<object>(IpvsCommand.NewDaemon, 0, $"start the {daemon.State} sync daemon", writer => IpvsCodec.WriteDaemon(writer, daemon, stateOnly: false), null);
 
         public void StopSyncDaemon(LvsSyncState state) =>
             Execute<object>(IpvsCommand.DeleteDaemon, 0, $"stop the {state} sync daemon",
@@ -150,6 +150,12 @@ namespace LvsAdmin.Ipvs
                     LvsValidation.ValidateRealServer(r.RealServer.GetServiceKey(), r.RealServer);
             }
             return _connection.ExecuteBatch(_family, Version, changes.Select(ToBatchRequest).ToList());
+        }
+
+        private IpvsClient Validated(LvsSyncDaemon daemon)
+        {
+            LvsValidation.ValidateSyncDaemon(daemon);
+            return this;
         }
 
         private IpvsClient Validated(LvsService service)

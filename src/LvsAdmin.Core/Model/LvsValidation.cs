@@ -93,6 +93,24 @@ namespace LvsAdmin
                     $"The real server {endpoint} is {FamilyName(server.Address.AddressFamily)} but the service {service} is {FamilyName(service.AddressFamily)}: mixing address families needs -ForwardingMethod Tunnel.");
         }
 
+        public static void ValidateSyncDaemon(LvsSyncDaemon daemon)
+        {
+            if (daemon.State != LvsSyncState.Master && daemon.State != LvsSyncState.Backup)
+                throw new LvsArgumentException("InvalidSyncState", $"'{daemon.State}' is not a sync daemon state: use Master or Backup.");
+            if (string.IsNullOrEmpty(daemon.Interface) || daemon.Interface.Length > 15 || daemon.Interface.IndexOfAny(new[] { '/', ' ', ':' }) >= 0)
+                throw new LvsArgumentException("InvalidInterface", $"'{daemon.Interface}' is not an interface name (1 to 15 characters, no '/', ':' or spaces).");
+            if (daemon.SyncId > 255)
+                throw new LvsArgumentException("InvalidSyncId", $"The sync id {daemon.SyncId} is out of range: use 0 to 255.");
+            if (daemon.Group is { } group)
+            {
+                bool multicast = group.AddressFamily == AddressFamily.InterNetworkV6
+                    ? group.IsIPv6Multicast
+                    : group.AddressFamily == AddressFamily.InterNetwork && (group.GetAddressBytes()[0] & 0xf0) == 0xe0;
+                if (!multicast)
+                    throw new LvsArgumentException("InvalidMulticastGroup", $"'{group}' is not a multicast group address (224.0.0.0/4 or ff00::/8).");
+            }
+        }
+
         private static string FamilyName(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
     }
 }
