@@ -61,6 +61,10 @@ function Initialize-LvsTestNetwork {
         ip netns exec $ns busybox httpd -p 80 -h $root
     }
     ip addr add 10.99.9.0/24 dev lo 2>$null
+    # Replies of direct routing and tunnelling come back through the director with a virtual address
+    # (one of the director's own) as their source: accept them instead of dropping them as martians.
+    sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.all.accept_local=1
+    foreach ($n in 1..$RealServers) { sysctl -qw "net.ipv4.conf.lvs-r$n.rp_filter=0" "net.ipv4.conf.lvs-r$n.accept_local=1" }
 }
 
 function Remove-LvsTestNetwork {
