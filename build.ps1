@@ -8,6 +8,8 @@
              namespace) when it has IPVS and we are root, else user-mode Linux from Debian's packages.
              Ends with the line 'N passed, N failed, N skipped'; exits non-zero on any failure.
     Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
+    Docs     Compiles docs/*.md (platyPS schema) and the cmdlets' metadata into en-US/ (MAML and
+             about_LvsAdmin.help.txt); Build runs it.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 .EXAMPLE
@@ -16,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Sandbox')]
+    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs')]
     [string] $Task = 'Build',
 
     # Test: run xunit only and say that the kernel tests were skipped.
@@ -69,11 +71,27 @@ function Invoke-Build {
     foreach ($file in 'LvsAdmin.dll', 'LvsAdmin.Core.dll', 'Tmds.LibC.dll', 'LvsAdmin.Format.ps1xml', 'LvsAdmin.Types.ps1xml') {
         Copy-Item (Join-Path $publish $file) $ModuleOut
     }
-    $help = Join-Path $Root 'en-US'
-    if (Get-ChildItem $help -File -ErrorAction Ignore) {
-        Copy-Item $help $ModuleOut -Recurse
-    }
+    Invoke-Docs
     Write-Host "Module: $ModuleOut"
+}
+
+function Invoke-Docs {
+    Write-Step 'Docs: docs/*.md and the cmdlets'' metadata to en-US/'
+    $help = Join-Path $Root 'en-US'
+    New-Item -ItemType Directory -Force -Path $help | Out-Null
+    Import-Module (Join-Path $ModuleOut 'LvsAdmin.psd1') -Force
+    Import-Module (Join-Path $Root 'src/LvsAdmin.Help/LvsAdmin.Help.psm1') -Force
+    $commands = @(Get-Command -Module LvsAdmin)
+    $pages = @($commands | ForEach-Object {
+            $page = Join-Path $Root "docs/$($_.Name).md"
+            if (-not (Test-Path $page)) { throw "$($_.Name) has no help page: write docs/$($_.Name).md." }
+            Read-HelpMarkdown -Path $page
+        })
+    $utf8 = [System.Text.UTF8Encoding]::new($false)
+    [IO.File]::WriteAllText((Join-Path $help 'LvsAdmin.dll-Help.xml'), (ConvertTo-Maml -Pages $pages -Commands $commands), $utf8)
+    [IO.File]::WriteAllText((Join-Path $help 'about_LvsAdmin.help.txt'), (ConvertTo-AboutText -Path (Join-Path $Root 'docs/about_LvsAdmin.md')), $utf8)
+    Remove-Module LvsAdmin, LvsAdmin.Help
+    if (Test-Path $ModuleOut) { Copy-Item $help $ModuleOut -Recurse -Force }
 }
 
 function Get-PesterManifest {
@@ -214,4 +232,5 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Sandbox' { Invoke-Sandbox }
+    'Docs' { Invoke-Docs }
 }
