@@ -8,6 +8,8 @@
              namespace) when it has IPVS and we are root, else user-mode Linux from Debian's packages.
              Ends with the line 'N passed, N failed, N skipped'; exits non-zero on any failure.
     Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
+    Bench    In the test kernel, times LvsAdmin against ipvsadm on generated tables (-Services,
+             -RealServers); prints the figures and writes out/bench/bench.json. Asserts nothing.
     Docs     Compiles docs/*.md (platyPS schema) and the cmdlets' metadata into en-US/ (MAML and
              about_LvsAdmin.help.txt); Build runs it.
 .EXAMPLE
@@ -18,7 +20,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs')]
+    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench')]
     [string] $Task = 'Build',
 
     # Test: run xunit only and say that the kernel tests were skipped.
@@ -29,6 +31,11 @@ param(
 
     # Sandbox: the command to run instead of an interactive shell.
     [string] $Command,
+
+    # Bench: the table sizes (services) to measure, each with -RealServers real servers.
+    [int[]] $Services = @(1000, 10000),
+
+    [int] $RealServers = 4,
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -127,15 +134,18 @@ function Test-HostIpvs {
     Test-Path /proc/net/ip_vs
 }
 
+function Install-DebianPackages([string[]] $Packages, [string] $Purpose) {
+    $missing = @($Packages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
+    if (-not $missing) { return }
+    if ((id -u) -ne '0') { throw "$Purpose needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
+    Write-Step "Installing $($missing -join ', ') from Debian's packages"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Null
+    Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Null
+}
+
 function Install-UmlKernel {
-    $missing = @($UmlPackages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
-    if ($missing) {
-        if ((id -u) -ne '0') { throw "The test kernel needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
-        Write-Step "Installing $($missing -join ', ') from Debian's packages"
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get update -qq | Out-Null
-        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Null
-    }
+    Install-DebianPackages $UmlPackages 'The test kernel'
     $modules = Get-ChildItem /usr/lib/uml/modules -Directory | Sort-Object Name | Select-Object -Last 1
     if (-not $modules) { throw 'user-mode-linux is installed but /usr/lib/uml/modules has no kernel modules.' }
     $modules.FullName
@@ -228,9 +238,26 @@ function Invoke-Sandbox {
     exit (Invoke-UmlJob "$(Get-GuestPwsh) $pwshArgs`n")
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $benchOut = Join-Path $Out 'bench'
+    New-Item -ItemType Directory -Force -Path $benchOut | Out-Null
+    Install-DebianPackages @('time') 'The benchmark'
+    $runner = Join-Path $Root 'tests/bench/Invoke-LvsBench.ps1'
+    $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services $($Services -join ',') -RealServers $RealServers"
+    if (Test-HostIpvs) {
+        Write-Step "Bench in a fresh network namespace of the host's kernel $(uname -r)"
+        & unshare --net -- bash -c "ip link set lo up; exec pwsh -NoProfile -NonInteractive -File '$runner' $benchArgs"
+        exit $LASTEXITCODE
+    }
+    Write-Step 'Bench in user-mode Linux'
+    exit (Invoke-UmlJob "$(Get-GuestPwsh) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Sandbox' { Invoke-Sandbox }
     'Docs' { Invoke-Docs }
+    'Bench' { Invoke-Bench }
 }

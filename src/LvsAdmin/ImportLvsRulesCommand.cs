@@ -98,8 +98,13 @@ namespace LvsAdmin.Commands
             if (total < ProgressThreshold)
                 return null;
             var record = new ProgressRecord(1, activity, $"0 of {total}");
+            var shown = System.Diagnostics.Stopwatch.StartNew();
             return done =>
             {
+                // Rendering progress costs more than a batch of rules: a few updates a second are enough.
+                if (shown.ElapsedMilliseconds < 250 && done < total)
+                    return;
+                shown.Restart();
                 record.StatusDescription = $"{done} of {total}";
                 record.PercentComplete = (int)(100L * done / total);
                 WriteProgress(record);

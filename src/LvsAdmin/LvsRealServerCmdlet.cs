@@ -6,7 +6,7 @@ using System.Net;
 namespace LvsAdmin.Commands
 {
     /// <summary>
-    /// The base of cmdlets that act on one real server of a service: -Service (pipeline or text),
+    /// The base of cmdlets that name a real server of a service: -Service (pipeline or text),
     /// -Address and -Port, which bind by name from real-server objects.
     /// </summary>
     public abstract class LvsRealServerCmdlet : LvsCmdlet

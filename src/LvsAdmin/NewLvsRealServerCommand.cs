@@ -1,26 +1,12 @@
 using System.Management.Automation;
-using System.Net;
 
 namespace LvsAdmin.Commands
 {
-    /// <summary>Adds a real server to a virtual service (ipvsadm -a).</summary>
+    /// <summary>Adds a real server to a virtual service (ipvsadm -a); without -Port, it takes the service's port.</summary>
     [Cmdlet(VerbsCommon.New, "LvsRealServer", SupportsShouldProcess = true)]
     [OutputType(typeof(LvsRealServer))]
-    public sealed class NewLvsRealServerCommand : LvsCmdlet
+    public sealed class NewLvsRealServerCommand : LvsRealServerCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        [ServiceKeyTransformation]
-        [ArgumentCompleter(typeof(ServiceCompleter))]
-        public LvsServiceKey Service { get; set; } = null!;
-
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [AddressTransformation]
-        public IPAddress Address { get; set; } = null!;
-
-        /// <summary>The real server's port; by default the service's (0 for firewall-mark services).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public ushort? Port { get; set; }
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(0, LvsValidation.MaxWeight)]
         public int Weight { get; set; } = 1;

@@ -1,0 +1,133 @@
+<#
+.SYNOPSIS
+    The benchmark build.ps1 Bench runs inside the test kernel: LvsAdmin against ipvsadm on the same tables.
+.DESCRIPTION
+    For each table size it times, in one boot: ipvsadm -R, ipvsadm -Sn, ipvsadm -C then -R of a table
+    with 1% changed; Import-LvsRules, Export-LvsRules, Get-LvsService | Get-LvsRealServer and
+    Import-LvsRules -Replace of the same changes, in this process; and Import-LvsRules in a new pwsh
+    (start-up included). It prints a table and writes JSON. Nothing here asserts a time.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [Parameter(Mandatory)] [int[]] $Services,
+    [Parameter(Mandatory)] [int] $RealServers
+)
+
+Import-Module $ModuleManifest -ErrorAction Stop
+$work = Join-Path ([IO.Path]::GetTempPath()) 'lvs-bench'
+New-Item -ItemType Directory -Force -Path $work | Out-Null
+
+function New-RuleFile([int] $Count, [int] $PerService, [string] $Path, [int] $ChangeEvery = 0) {
+    # Count TCP services on 10.x.y.z:80, each with PerService NAT real servers. With ChangeEvery, every
+    # ChangeEvery-th real server gets another weight: the 'changed' table for -Replace.
+    $lines = [System.Collections.Generic.List[string]]::new($Count * ($PerService + 1))
+    $n = 0
+    for ($i = 0; $i -lt $Count; $i++) {
+        $vip = "10.$(($i -shr 16) -band 255).$(($i -shr 8) -band 255).$($i -band 255):80"
+        $lines.Add("-A -t $vip -s wlc")
+        for ($j = 1; $j -le $PerService; $j++) {
+            $n++
+            $weight = if ($ChangeEvery -and ($n % $ChangeEvery) -eq 0) { 2 } else { 1 }
+            $lines.Add("-a -t $vip -r 192.168.$($j).$(($i % 250) + 1):8080 -m -w $weight")
+        }
+    }
+    [IO.File]::WriteAllLines($Path, $lines)
+    $lines.Count
+}
+
+function Measure-Shell([string] $Command) {
+    # Whole-process time and peak memory of a shell command, from GNU time.
+    $report = Join-Path $work 'time.txt'
+    /usr/bin/time -f '%e %M' -o $report bash -c $Command
+    if ($LASTEXITCODE -ne 0) { throw "'$Command' failed" }
+    $seconds, $kilobytes = (Get-Content $report -Raw).Trim() -split ' '
+    [pscustomobject]@{ Seconds = [double]$seconds; PeakMB = [math]::Round([double]$kilobytes / 1024, 1) }
+}
+
+function Measure-Seconds([scriptblock] $Action) {
+    [math]::Round((Measure-Command $Action).TotalSeconds, 3)
+}
+
+$dotnet = [Environment]::ProcessPath
+$pwsh = Join-Path $PSHOME 'pwsh.dll'
+$results = foreach ($count in $Services) {
+    $rules = Join-Path $work "rules-$count.txt"
+    $changed = Join-Path $work "changed-$count.txt"
+    $lines = New-RuleFile $count $RealServers $rules
+    New-RuleFile $count $RealServers $changed -ChangeEvery 100 | Out-Null
+    Write-Host "== $count services x $RealServers real servers ($lines rules)"
+
+    ipvsadm -C
+    $ipvsadmRestore = Measure-Shell "ipvsadm -R < $rules"
+    $ipvsadmSave = Measure-Shell "ipvsadm -Sn > $work/saved.txt"
+    $ipvsadmClear = Measure-Shell 'ipvsadm -C'
+    $ipvsadmReplace = Measure-Shell "ipvsadm -R < $changed"
+    ipvsadm -C
+
+    [GC]::Collect()
+    # The default error preference: under -ErrorAction Stop, Import-LvsRules sends rules one at a time.
+    $import = Measure-Seconds { Import-LvsRules -Path $rules }
+    if (@(ipvsadm -Sn).Count -ne $lines) { throw "Import-LvsRules left $(@(ipvsadm -Sn).Count) rules of $lines." }
+    $export = Measure-Seconds { $script:exported = Export-LvsRules }
+    if ($script:exported.Count -ne $lines) { throw "Export-LvsRules wrote $($script:exported.Count) rules of $lines." }
+    $get = Measure-Seconds { $script:servers = Get-LvsService | Get-LvsRealServer }
+    $replace = Measure-Seconds { Import-LvsRules -Path $changed -Replace }
+    if (Compare-LvsRules -Path $changed) { throw 'Import-LvsRules -Replace left differences.' }
+
+    ipvsadm -C
+    $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules'`""
+    $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt'`""
+    ipvsadm -C
+
+    [pscustomobject][ordered]@{
+        Services                 = $count
+        RealServers              = $count * $RealServers
+        Rules                    = $lines
+        IpvsadmRestoreSeconds    = $ipvsadmRestore.Seconds
+        IpvsadmSaveSeconds       = $ipvsadmSave.Seconds
+        IpvsadmClearRestoreSeconds = [math]::Round($ipvsadmClear.Seconds + $ipvsadmReplace.Seconds, 3)
+        IpvsadmPeakMB            = [math]::Max($ipvsadmRestore.PeakMB, $ipvsadmSave.PeakMB)
+        ImportSeconds            = $import
+        ExportSeconds            = $export
+        GetServiceRealServerSeconds = $get
+        ReplaceSeconds           = $replace
+        ImportProcessSeconds     = $importProcess.Seconds
+        ExportProcessSeconds     = $exportProcess.Seconds
+        ProcessPeakMB            = [math]::Max($importProcess.PeakMB, $exportProcess.PeakMB)
+        ImportSpeedup            = [math]::Round($ipvsadmRestore.Seconds / $import, 1)
+        ExportSpeedup            = [math]::Round($ipvsadmSave.Seconds / $export, 1)
+        GetSpeedup               = [math]::Round($ipvsadmSave.Seconds / $get, 1)
+        ReplaceSpeedup           = [math]::Round(($ipvsadmClear.Seconds + $ipvsadmReplace.Seconds) / $replace, 1)
+        ReplaceOverExport        = [math]::Round($replace / $export, 2)
+    }
+}
+
+$peak = [math]::Round([System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
+$report = [ordered]@{
+    Kernel         = (uname -r)
+    Ipvsadm        = (ipvsadm --version 2>&1 | Select-Object -First 1)
+    BenchPeakMB    = $peak
+    Results        = @($results)
+}
+$report | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $ResultPath 'bench.json')
+
+$results | Format-Table Services, Rules,
+    @{ n = 'ipvsadm -R'; e = { '{0:0.00} s' -f $_.IpvsadmRestoreSeconds } },
+    @{ n = 'Import'; e = { '{0:0.00} s' -f $_.ImportSeconds } },
+    @{ n = 'x'; e = { $_.ImportSpeedup } },
+    @{ n = 'ipvsadm -Sn'; e = { '{0:0.00} s' -f $_.IpvsadmSaveSeconds } },
+    @{ n = 'Export'; e = { '{0:0.00} s' -f $_.ExportSeconds } },
+    @{ n = 'x'; e = { $_.ExportSpeedup } },
+    @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
+    @{ n = 'x'; e = { $_.GetSpeedup } } -AutoSize | Out-Host
+$results | Format-Table Services,
+    @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
+    @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
+    @{ n = 'x'; e = { $_.ReplaceSpeedup } },
+    @{ n = 'Replace/Export'; e = { $_.ReplaceOverExport } },
+    @{ n = 'Import in new pwsh'; e = { '{0:0.00} s' -f $_.ImportProcessSeconds } },
+    @{ n = 'Export in new pwsh'; e = { '{0:0.00} s' -f $_.ExportProcessSeconds } },
+    @{ n = 'pwsh peak'; e = { "$($_.ProcessPeakMB) MB" } },
+    @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-Host
+Write-Host "Peak working set of the benchmark process (all sizes, in-process runs): $peak MB"
