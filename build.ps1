@@ -155,7 +155,7 @@ function Install-UmlKernel {
 .SYNOPSIS
     Runs a shell script as PID 1's job in user-mode Linux over the host's root; returns its exit status.
 #>
-function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G') {
+function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G', [switch] $Interactive) {
     $modules = Install-UmlKernel
     New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
     $job = Join-Path $KernelOut 'job.sh'
@@ -165,13 +165,20 @@ function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G') {
     $init = Join-Path $Root 'tests/kernel/uml-init.sh'
     $arguments = @("mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro', "init=$init",
         'con=null', 'con0=fd:0,fd:1', 'quiet', "LVS_REPO=$Root", "LVS_JOB=$job", "LVS_MODULES=$modules")
-    & linux.uml @arguments | Where-Object { $_ -notmatch '^(SELinux:|mmapper_init|Failed to initialize ubd|Failed to write wtmp|Powering off|reboot: System halted)' } | Out-Host
+    if ($Interactive) {
+        # The guest's console is this terminal: no pipeline in between, or pwsh there could not read keys.
+        & linux.uml @arguments
+    }
+    else {
+        & linux.uml @arguments | Where-Object { $_ -notmatch '^(SELinux:|mmapper_init|Failed to initialize ubd|Failed to write wtmp|Powering off|reboot: System halted)' } | Out-Host
+    }
     if (-not (Test-Path $exitFile)) { throw 'The user-mode Linux kernel stopped before its job finished (no exit status was written).' }
     [int](Get-Content $exitFile -Raw).Trim()
 }
 
-function Get-GuestPwsh {
-    # The pinned pwsh is a framework-dependent app: the guest runs it with the host's dotnet.
+function Get-PwshCommand {
+    # The pinned pwsh (a framework-dependent app) started by dotnet: the same command works in a fresh
+    # namespace and in the test kernel, which sees the host's files.
     $dotnet = [Environment]::ProcessPath
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
     if ((Split-Path $dotnet -Leaf) -ne 'dotnet' -or -not (Test-Path $pwsh)) {
@@ -190,13 +197,13 @@ function Invoke-PesterTests {
     if (Test-HostIpvs) {
         $kernel = "the host's kernel $(uname -r), in a fresh network namespace"
         Write-Step "Pester in $kernel"
-        & unshare --net -- bash -c "ip link set lo up; exec pwsh -NoProfile -NonInteractive -File '$runner' $runArgs" | Out-Host
+        & unshare --net -- bash -c "ip link set lo up; exec $(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs" | Out-Host
         $status = $LASTEXITCODE
     }
     else {
         $kernel = 'user-mode Linux (Debian user-mode-linux)'
         Write-Step "Pester in $kernel"
-        $status = Invoke-UmlJob "$(Get-GuestPwsh) -NoProfile -NonInteractive -File '$runner' $runArgs`n"
+        $status = Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n"
     }
     $elapsed = (Get-Date) - $started
     if (-not (Test-Path $summary)) { throw "Pester wrote no summary (exit status $status): see the output above." }
@@ -231,11 +238,11 @@ function Invoke-Sandbox {
     $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
     if (Test-HostIpvs) {
         Write-Step "Sandbox: a fresh network namespace of the host's kernel"
-        & unshare --net -- bash -c "ip link set lo up; exec pwsh $pwshArgs"
+        & unshare --net -- bash -c "ip link set lo up; exec $(Get-PwshCommand) $pwshArgs"
         exit $LASTEXITCODE
     }
     Write-Step 'Sandbox: user-mode Linux with IPVS (pwsh takes a few seconds to start there)'
-    exit (Invoke-UmlJob "$(Get-GuestPwsh) $pwshArgs`n")
+    exit (Invoke-UmlJob "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command))
 }
 
 function Invoke-Bench {
@@ -247,11 +254,11 @@ function Invoke-Bench {
     $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services $($Services -join ',') -RealServers $RealServers"
     if (Test-HostIpvs) {
         Write-Step "Bench in a fresh network namespace of the host's kernel $(uname -r)"
-        & unshare --net -- bash -c "ip link set lo up; exec pwsh -NoProfile -NonInteractive -File '$runner' $benchArgs"
+        & unshare --net -- bash -c "ip link set lo up; exec $(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs"
         exit $LASTEXITCODE
     }
     Write-Step 'Bench in user-mode Linux'
-    exit (Invoke-UmlJob "$(Get-GuestPwsh) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
+    exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
 }
 
 switch ($Task) {

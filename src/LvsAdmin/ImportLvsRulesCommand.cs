@@ -31,7 +31,11 @@ namespace LvsAdmin.Commands
 
         private void ApplyInOrder(List<Rule> rules)
         {
-            var approved = rules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
+            // Rule by rule when asked what would happen or to confirm; otherwise one decision for all, as
+            // fifty thousand ShouldProcess calls would cost more than the kernel's work.
+            var approved = AsksRuleByRule()
+                ? rules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList()
+                : ShouldProcess($"{rules.Count} rules", "Apply") ? rules : new List<Rule>();
             if (approved.Count == 0)
                 return;
             bool stopAtFirst = StopsOnError();
@@ -85,6 +89,10 @@ namespace LvsAdmin.Commands
             LvsDifferenceAction.Remove => "Remove",
             _ => $"Change {string.Join(", ", difference.Properties)}",
         };
+
+        private bool AsksRuleByRule() =>
+            MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm") ||
+            (GetVariableValue("WhatIfPreference") is SwitchParameter whatIf ? whatIf.IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
         private bool StopsOnError()
         {

@@ -10,11 +10,14 @@
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultPath,
-    [Parameter(Mandatory)] [int[]] $Services,
+    # Table sizes, comma-separated: pwsh -File hands arguments over as text.
+    [Parameter(Mandatory)] [string] $Services,
     [Parameter(Mandatory)] [int] $RealServers
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
+# The test kernel's console never answers the terminal queries progress rendering waits for.
+$ProgressPreference = 'SilentlyContinue'
 $work = Join-Path ([IO.Path]::GetTempPath()) 'lvs-bench'
 New-Item -ItemType Directory -Force -Path $work | Out-Null
 
@@ -51,7 +54,7 @@ function Measure-Seconds([scriptblock] $Action) {
 
 $dotnet = [Environment]::ProcessPath
 $pwsh = Join-Path $PSHOME 'pwsh.dll'
-$results = foreach ($count in $Services) {
+$results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ }) {
     $rules = Join-Path $work "rules-$count.txt"
     $changed = Join-Path $work "changed-$count.txt"
     $lines = New-RuleFile $count $RealServers $rules

@@ -179,11 +179,11 @@ namespace LvsAdmin.Ipvs
                 s.Kind == IpvsChangeKind.Delete
                     ? writer => IpvsCodec.WriteServiceKey(writer, s.Service.GetKey())
                     : writer => IpvsCodec.WriteService(writer, s.Service),
-                $"{Verb(s.Kind)} the virtual service {s.Service}"),
+                () => $"{Verb(s.Kind)} the virtual service {s.Service}"),
             IpvsChange.RealServerChange r => new BatchRequest(
                 r.Kind switch { IpvsChangeKind.Add => IpvsCommand.NewDestination, IpvsChangeKind.Update => IpvsCommand.SetDestination, _ => IpvsCommand.DeleteDestination },
                 writer => WriteRealServer(writer, r.RealServer.GetServiceKey(), r.RealServer, keyOnly: r.Kind == IpvsChangeKind.Delete),
-                DescribeRealServer(Verb(r.Kind), r.RealServer.GetServiceKey(), r.RealServer)),
+                () => DescribeRealServer(Verb(r.Kind), r.RealServer.GetServiceKey(), r.RealServer)),
             _ => throw new ArgumentException($"Unknown change {change}."),
         };
 

@@ -12,6 +12,8 @@ namespace LvsAdmin
     /// </summary>
     public sealed class LvsServiceKey : IEquatable<LvsServiceKey>
     {
+        private string? _text;
+
         private LvsServiceKey(AddressFamily addressFamily, LvsProtocol? protocol, IPAddress? address, ushort port, uint firewallMark)
         {
             AddressFamily = addressFamily;
@@ -111,12 +113,9 @@ namespace LvsAdmin
             return true;
         }
 
-        public override string ToString()
-        {
-            if (IsFirewallMark)
-                return AddressFamily == AddressFamily.InterNetworkV6 ? $"FWM {FirewallMark} IPv6" : $"FWM {FirewallMark}";
-            return $"{Protocol!.Value.ToString().ToUpperInvariant()} {Addresses.FormatEndpoint(Address!, Port)}";
-        }
+        public override string ToString() => _text ??= IsFirewallMark
+            ? AddressFamily == AddressFamily.InterNetworkV6 ? $"FWM {FirewallMark} IPv6" : $"FWM {FirewallMark}"
+            : $"{Protocol!.Value.ToString().ToUpperInvariant()} {Addresses.FormatEndpoint(Address!, Port)}";
 
         public bool Equals(LvsServiceKey? other) =>
             other is not null && AddressFamily == other.AddressFamily && Protocol == other.Protocol &&

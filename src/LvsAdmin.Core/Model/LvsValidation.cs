@@ -63,34 +63,35 @@ namespace LvsAdmin
 
         public static void ValidateRealServer(LvsServiceKey service, LvsRealServer server)
         {
-            string endpoint = Addresses.FormatEndpoint(server.Address, server.Port);
+            // Formatted only for an error: this runs for every rule of a large import.
+            string endpoint() => Addresses.FormatEndpoint(server.Address, server.Port);
             if (server.Weight < 0 || server.Weight > MaxWeight)
-                throw new LvsArgumentException("InvalidWeight", $"The weight {server.Weight} of {endpoint} is out of range: use 0 to {MaxWeight}.");
+                throw new LvsArgumentException("InvalidWeight", $"The weight {server.Weight} of {endpoint()} is out of range: use 0 to {MaxWeight}.");
             // The kernel refuses this even when the upper threshold is 0 (no limit).
             if (server.LowerThreshold > server.UpperThreshold)
-                throw new LvsArgumentException("LowerThresholdAboveUpper", $"The lower threshold {server.LowerThreshold} of {endpoint} is above its upper threshold {server.UpperThreshold}.");
+                throw new LvsArgumentException("LowerThresholdAboveUpper", $"The lower threshold {server.LowerThreshold} of {endpoint()} is above its upper threshold {server.UpperThreshold}.");
             if (server.ForwardingMethod != LvsForwardingMethod.Masquerade && server.Port != service.Port)
                 throw new LvsArgumentException("PortWithoutMasquerade",
-                    $"The real server {endpoint} would need port translation, which only -ForwardingMethod Masquerade does: with {server.ForwardingMethod} it receives the service's port {service.Port}.");
+                    $"The real server {endpoint()} would need port translation, which only -ForwardingMethod Masquerade does: with {server.ForwardingMethod} it receives the service's port {service.Port}.");
             bool tunnel = server.ForwardingMethod == LvsForwardingMethod.Tunnel;
             if (!tunnel && (server.TunnelType is not null || server.TunnelPort != 0 || server.TunnelChecksum is not null))
-                throw new LvsArgumentException("TunnelOptionsWithoutTunnel", $"Tunnel options conflict with the forwarding method {server.ForwardingMethod} of {endpoint}: they need -ForwardingMethod Tunnel.");
+                throw new LvsArgumentException("TunnelOptionsWithoutTunnel", $"Tunnel options conflict with the forwarding method {server.ForwardingMethod} of {endpoint()}: they need -ForwardingMethod Tunnel.");
             if (tunnel)
             {
                 var type = server.TunnelType ?? LvsTunnelType.Ipip;
                 if (type == LvsTunnelType.Gue && server.TunnelPort == 0)
-                    throw new LvsArgumentException("TunnelPortMissing", $"A GUE tunnel to {endpoint} needs a tunnel port (-TunnelPort).");
+                    throw new LvsArgumentException("TunnelPortMissing", $"A GUE tunnel to {endpoint()} needs a tunnel port (-TunnelPort).");
                 if (type != LvsTunnelType.Gue && server.TunnelPort != 0)
-                    throw new LvsArgumentException("TunnelPortWithoutGue", $"Only GUE tunnels take a tunnel port; {endpoint} tunnels with {type}.");
+                    throw new LvsArgumentException("TunnelPortWithoutGue", $"Only GUE tunnels take a tunnel port; {endpoint()} tunnels with {type}.");
                 var checksum = server.TunnelChecksum ?? LvsTunnelChecksum.NoChecksum;
                 if (type == LvsTunnelType.Ipip && checksum != LvsTunnelChecksum.NoChecksum)
-                    throw new LvsArgumentException("TunnelChecksumWithoutEncapsulation", $"IPIP tunnels have no checksum option; {endpoint} would need GUE or GRE.");
+                    throw new LvsArgumentException("TunnelChecksumWithoutEncapsulation", $"IPIP tunnels have no checksum option; {endpoint()} would need GUE or GRE.");
                 if (type == LvsTunnelType.Gre && checksum == LvsTunnelChecksum.RemoteChecksum)
-                    throw new LvsArgumentException("RemoteChecksumWithoutGue", $"Remote checksum offload is for GUE tunnels only; {endpoint} tunnels with GRE.");
+                    throw new LvsArgumentException("RemoteChecksumWithoutGue", $"Remote checksum offload is for GUE tunnels only; {endpoint()} tunnels with GRE.");
             }
             if (Addresses.FamilyOf(server.Address) != service.AddressFamily && !tunnel)
                 throw new LvsArgumentException("MixedAddressFamily",
-                    $"The real server {endpoint} is {FamilyName(server.Address.AddressFamily)} but the service {service} is {FamilyName(service.AddressFamily)}: mixing address families needs -ForwardingMethod Tunnel.");
+                    $"The real server {endpoint()} is {FamilyName(server.Address.AddressFamily)} but the service {service} is {FamilyName(service.AddressFamily)}: mixing address families needs -ForwardingMethod Tunnel.");
         }
 
         public static void ValidateSyncDaemon(LvsSyncDaemon daemon)

@@ -33,8 +33,8 @@ namespace LvsAdmin.Netlink
         private const ushort ControlAttributeFamilyName = 2;
         private const ushort ExtAckMessage = 1;
         private const int MaxDumpRepeats = 5;
-        // Each acknowledgement occupies receive-buffer space until read: bound how many are outstanding.
-        private const int MaxRequestsPerSend = 512;
+        // Each refusal occupies receive-buffer space until read: bound how many can be outstanding.
+        private const int MaxRequestsPerSend = 1024;
 
         private readonly NetlinkSocket _socket;
         private readonly NetlinkMessageWriter _writer = new NetlinkMessageWriter(64 * 1024);
@@ -115,7 +115,9 @@ namespace LvsAdmin.Netlink
         }
 
         /// <summary>
-        /// Sends many requests, as few sendmsg calls as the send buffer allows, each acknowledged.
+        /// Sends many requests, as few sendmsg calls as the send buffer allows. Only the last request of
+        /// each send asks for an acknowledgement: the kernel handles the requests in order and answers a
+        /// failed one with an error whether asked or not, so that acknowledgement closes the send.
         /// Returns, in order, null for each request the kernel accepted and the error for each it refused.
         /// </summary>
         public NetlinkException?[] ExecuteBatch(ushort family, byte version, IReadOnlyList<BatchRequest> requests)
@@ -128,11 +130,12 @@ namespace LvsAdmin.Netlink
                 _writer.Reset();
                 uint firstSequence = _sequence + 1;
                 int first = next;
+                int lastStart = 0;
                 while (next < requests.Count && _writer.MessageCount < MaxRequestsPerSend)
                 {
                     int before = _writer.Length;
                     var request = requests[next];
-                    _writer.BeginGenericMessage(family, request.Command, version, Request | Ack, ++_sequence);
+                    _writer.BeginGenericMessage(family, request.Command, version, Request, ++_sequence);
                     request.Write(_writer);
                     _writer.EndMessage();
                     if (_writer.Length > sendLimit && _writer.MessageCount > 1)
@@ -142,31 +145,42 @@ namespace LvsAdmin.Netlink
                         _writer.RemoveLastMessage(before);
                         break;
                     }
+                    lastStart = before;
                     next++;
                 }
+                _writer.AddFlags(lastStart, Ack);
                 Trace?.Invoke($"send {next - first} requests in one message");
                 _socket.Send(_writer.WrittenSpan);
-                ReadAcknowledgements(firstSequence, first, next - first, requests, results);
+                ReadErrors(firstSequence, first, next - first, requests, results);
             }
             return results;
         }
 
         public void Dispose() => _socket.Dispose();
 
-        private void ReadAcknowledgements(uint firstSequence, int firstIndex, int count, IReadOnlyList<BatchRequest> requests, NetlinkException?[] results)
+        private void ReadErrors(uint firstSequence, int firstIndex, int count, IReadOnlyList<BatchRequest> requests, NetlinkException?[] results)
         {
-            int outstanding = count;
-            while (outstanding > 0)
+            uint lastOffset = (uint)count - 1;
+            while (true)
             {
-                int length = _socket.Receive(_receiveBuffer);
+                int length;
+                try
+                {
+                    length = _socket.Receive(_receiveBuffer);
+                }
+                catch (NetlinkException e) when (e.Errno == Errno.ENOBUFS)
+                {
+                    throw new NetlinkException(Errno.ENOBUFS, "The kernel refused more requests of a batch than the receive buffer could report: some outcomes are unknown; read the table to see what was applied.");
+                }
                 foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
                 {
                     uint offset = message.Sequence - firstSequence;
-                    if (message.Type != MessageError || offset >= (uint)count)
+                    if (message.Type != MessageError || offset > lastOffset)
                         continue;
                     int index = firstIndex + (int)offset;
-                    results[index] = ReadError(message, requests[index].Description);
-                    outstanding--;
+                    results[index] = ReadError(message, requests[index].Describe());
+                    if (offset == lastOffset)
+                        return;
                 }
             }
         }
@@ -269,18 +283,18 @@ namespace LvsAdmin.Netlink
         }
     }
 
-    /// <summary>One request of a batch: its command, how to write its attributes, and what it does (for errors).</summary>
+    /// <summary>One request of a batch: its command, how to write its attributes, and what it does (said only for errors).</summary>
     public sealed class BatchRequest
     {
-        public BatchRequest(byte command, NetlinkRequestWriter write, string description)
+        public BatchRequest(byte command, NetlinkRequestWriter write, Func<string> describe)
         {
             Command = command;
             Write = write;
-            Description = description;
+            Describe = describe;
         }
 
         public byte Command { get; }
         public NetlinkRequestWriter Write { get; }
-        public string Description { get; }
+        public Func<string> Describe { get; }
     }
 }

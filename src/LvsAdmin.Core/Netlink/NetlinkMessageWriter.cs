@@ -62,6 +62,13 @@ namespace LvsAdmin.Netlink
             MessageCount++;
         }
 
+        /// <summary>Adds header flags to the ended message that began at start.</summary>
+        public void AddFlags(int start, ushort flags)
+        {
+            var field = _buffer.AsSpan(start + 6, 2);
+            BinaryPrimitives.WriteUInt16LittleEndian(field, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(field) | flags));
+        }
+
         /// <summary>Removes the last ended message, which began at start.</summary>
         public void RemoveLastMessage(int start)
         {

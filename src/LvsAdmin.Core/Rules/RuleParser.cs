@@ -74,6 +74,35 @@ namespace LvsAdmin.Rules
         };
         private static readonly HashSet<Option> DaemonSettings = new HashSet<Option> { Option.McastInterface, Option.SyncId, Option.SyncMaxLength, Option.McastGroup, Option.McastPort, Option.McastTtl };
 
+        /// <summary>The options each command takes (besides itself and -n).</summary>
+        private static readonly Dictionary<RuleCommand, HashSet<Option>> AllowedOptions = new Dictionary<RuleCommand, HashSet<Option>>
+        {
+            [RuleCommand.AddService] = Allow(Option.AddService, ServiceOptions, ServiceSettings, Option.IPv6),
+            [RuleCommand.EditService] = Allow(Option.EditService, ServiceOptions, ServiceSettings, Option.IPv6),
+            [RuleCommand.DeleteService] = Allow(Option.DeleteService, ServiceOptions, Option.IPv6),
+            [RuleCommand.Zero] = Allow(Option.Zero, ServiceOptions, Option.IPv6),
+            [RuleCommand.AddRealServer] = Allow(Option.AddServer, ServiceOptions, ServerSettings, Option.IPv6, Option.RealServer),
+            [RuleCommand.EditRealServer] = Allow(Option.EditServer, ServiceOptions, ServerSettings, Option.IPv6, Option.RealServer),
+            [RuleCommand.DeleteRealServer] = Allow(Option.DeleteServer, ServiceOptions, Option.IPv6, Option.RealServer),
+            [RuleCommand.Clear] = Allow(Option.Clear),
+            [RuleCommand.SetTimeouts] = Allow(Option.Set),
+            [RuleCommand.StartDaemon] = Allow(Option.StartDaemon, DaemonSettings),
+            [RuleCommand.StopDaemon] = Allow(Option.StopDaemon),
+        };
+
+        private static HashSet<Option> Allow(params object[] options)
+        {
+            var set = new HashSet<Option> { Option.Numeric };
+            foreach (object option in options)
+            {
+                if (option is HashSet<Option> group)
+                    set.UnionWith(group);
+                else
+                    set.Add((Option)option);
+            }
+            return set;
+        }
+
         /// <summary>Parses every line; the first line that does not parse throws, so that nothing is applied from bad input.</summary>
         public static List<Rule> Parse(IEnumerable<string> lines)
         {
@@ -229,36 +258,7 @@ namespace LvsAdmin.Rules
                 _ => RuleCommand.StopDaemon,
             });
 
-            var allowed = new HashSet<Option> { command.Option, Option.Numeric };
-            switch (rule.Command)
-            {
-                case RuleCommand.AddService:
-                case RuleCommand.EditService:
-                    allowed.UnionWith(ServiceOptions);
-                    allowed.UnionWith(ServiceSettings);
-                    allowed.Add(Option.IPv6);
-                    break;
-                case RuleCommand.DeleteService:
-                case RuleCommand.Zero:
-                    allowed.UnionWith(ServiceOptions);
-                    allowed.Add(Option.IPv6);
-                    break;
-                case RuleCommand.AddRealServer:
-                case RuleCommand.EditRealServer:
-                    allowed.UnionWith(ServiceOptions);
-                    allowed.UnionWith(ServerSettings);
-                    allowed.Add(Option.IPv6);
-                    allowed.Add(Option.RealServer);
-                    break;
-                case RuleCommand.DeleteRealServer:
-                    allowed.UnionWith(ServiceOptions);
-                    allowed.Add(Option.IPv6);
-                    allowed.Add(Option.RealServer);
-                    break;
-                case RuleCommand.StartDaemon:
-                    allowed.UnionWith(DaemonSettings);
-                    break;
-            }
+            var allowed = AllowedOptions[rule.Command];
             var stray = options.FirstOrDefault(o => !allowed.Contains(o.Option));
             if (stray is not null)
                 throw new RuleProblem($"'{stray.Name}' does not go with '{command.Name}'");
