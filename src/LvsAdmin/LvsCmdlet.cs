@@ -33,11 +33,18 @@ namespace LvsAdmin.Commands
                     {
                         ThrowTerminatingError(ToErrorRecord(e, "IpvsSession", null));
                     }
-                    _client!.Trace = message => WriteVerbose($"{Target}: {message}");
+                    // Only when verbose output is wanted: a large dump makes a request per service.
+                    if (VerboseWanted())
+                        _client!.Trace = message => WriteVerbose($"{Target}: {message}");
                 }
-                return _client;
+                return _client!;
             }
         }
+
+        private bool VerboseWanted() =>
+            MyInvocation.BoundParameters.TryGetValue("Verbose", out object? verbose)
+                ? LanguagePrimitives.IsTrue(verbose)
+                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
 
         private string Target => NetworkNamespace is null ? "IPVS" : $"IPVS in {NetworkNamespace}";
 

@@ -61,27 +61,33 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     New-RuleFile $count $RealServers $changed -ChangeEvery 100 | Out-Null
     Write-Host "== $count services x $RealServers real servers ($lines rules)"
 
-    ipvsadm -C
-    $ipvsadmRestore = Measure-Shell "ipvsadm -R < $rules"
-    $ipvsadmSave = Measure-Shell "ipvsadm -Sn > $work/saved.txt"
-    $ipvsadmClear = Measure-Shell 'ipvsadm -C'
-    $ipvsadmReplace = Measure-Shell "ipvsadm -R < $changed"
-    ipvsadm -C
+    # Each tool starts from a fresh network namespace, so from an empty table with an empty trash:
+    # the kernel keeps deleted real servers for a while and scans them on every addition.
+    $ipvsadmNs, $lvsNs, $processNs = foreach ($role in 'ipvsadm', 'lvs', 'process') {
+        $name = "bench-$role-$count"
+        ip netns add $name
+        ip -n $name link set lo up
+        $name
+    }
+    $ipvsadmRestore = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $rules"
+    $ipvsadmSave = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -Sn > $work/saved.txt"
+    $ipvsadmClear = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -C"
+    $ipvsadmReplace = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $changed"
 
     [GC]::Collect()
+    $at = @{ NetworkNamespace = $lvsNs }
     # The default error preference: under -ErrorAction Stop, Import-LvsRules sends rules one at a time.
-    $import = Measure-Seconds { Import-LvsRules -Path $rules }
-    if (@(ipvsadm -Sn).Count -ne $lines) { throw "Import-LvsRules left $(@(ipvsadm -Sn).Count) rules of $lines." }
-    $export = Measure-Seconds { $script:exported = Export-LvsRules }
+    $import = Measure-Seconds { Import-LvsRules -Path $rules @at }
+    if (@(ip netns exec $lvsNs ipvsadm -Sn).Count -ne $lines) { throw "Import-LvsRules left $(@(ip netns exec $lvsNs ipvsadm -Sn).Count) rules of $lines." }
+    $export = Measure-Seconds { $script:exported = Export-LvsRules @at }
     if ($script:exported.Count -ne $lines) { throw "Export-LvsRules wrote $($script:exported.Count) rules of $lines." }
-    $get = Measure-Seconds { $script:servers = Get-LvsService | Get-LvsRealServer }
-    $replace = Measure-Seconds { Import-LvsRules -Path $changed -Replace }
-    if (Compare-LvsRules -Path $changed) { throw 'Import-LvsRules -Replace left differences.' }
+    $get = Measure-Seconds { $script:servers = Get-LvsService @at | Get-LvsRealServer @at }
+    $replace = Measure-Seconds { Import-LvsRules -Path $changed -Replace @at }
+    if (Compare-LvsRules -Path $changed @at) { throw 'Import-LvsRules -Replace left differences.' }
 
-    ipvsadm -C
-    $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules'`""
-    $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt'`""
-    ipvsadm -C
+    $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules' -NetworkNamespace $processNs`""
+    $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt' -NetworkNamespace $processNs`""
+    foreach ($name in $ipvsadmNs, $lvsNs, $processNs) { ip netns delete $name }
 
     [pscustomobject][ordered]@{
         Services                 = $count
