@@ -121,11 +121,11 @@ namespace LvsAdmin.Rules
         /// <summary>One line: null for a blank line or a comment.</summary>
         public static Rule? ParseLine(string line, int lineNumber)
         {
-            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToList();
-            if (tokens.Count == 0 || tokens[0].StartsWith("#", StringComparison.Ordinal))
+            var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0 || words[0].StartsWith("#", StringComparison.Ordinal))
                 return null;
-            if (tokens[0] == "ipvsadm" || tokens[0].EndsWith("/ipvsadm", StringComparison.Ordinal))
-                tokens.RemoveAt(0);
+            bool named = words[0] == "ipvsadm" || words[0].EndsWith("/ipvsadm", StringComparison.Ordinal);
+            var tokens = new ArraySegment<string>(words, named ? 1 : 0, words.Length - (named ? 1 : 0));
             if (tokens.Count == 0)
                 throw new RuleParseException(lineNumber, line, "'ipvsadm' without a command");
             try
@@ -157,9 +157,38 @@ namespace LvsAdmin.Rules
             public string? Value { get; }
         }
 
-        private static List<ParsedOption> ReadOptions(List<string> tokens)
+        /// <summary>The options of one line: a handful, so a list searched in order beats a dictionary per line.</summary>
+        private sealed class OptionSet
         {
-            var options = new List<ParsedOption>();
+            public List<ParsedOption> Values { get; } = new List<ParsedOption>(8);
+
+            public bool ContainsKey(Option option) => TryGetValue(option, out _);
+
+            public bool TryGetValue(Option option, out ParsedOption value)
+            {
+                foreach (var candidate in Values)
+                {
+                    if (candidate.Option == option)
+                    {
+                        value = candidate;
+                        return true;
+                    }
+                }
+                value = null!;
+                return false;
+            }
+
+            public void Add(ParsedOption option) => Values.Add(option);
+
+            public List<ParsedOption> Of(HashSet<Option> group) => Values.FindAll(o => group.Contains(o.Option));
+        }
+
+        private static readonly HashSet<Option> ForwardingOptions = new HashSet<Option> { Option.Gatewaying, Option.Ipip, Option.Masquerading };
+        private static readonly HashSet<Option> ChecksumOptions = new HashSet<Option> { Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum };
+
+        private static OptionSet ReadOptions(ArraySegment<string> tokens)
+        {
+            var options = new OptionSet();
             for (int i = 0; i < tokens.Count; i++)
             {
                 string token = tokens[i];
@@ -223,7 +252,7 @@ namespace LvsAdmin.Rules
                         throw new RuleProblem($"'{name}' needs a value");
                     }
                 }
-                if (options.Any(o => o.Option == option))
+                if (options.ContainsKey(option))
                     throw new RuleProblem($"'{name}' is given twice");
                 options.Add(new ParsedOption(option, name, value));
             }
@@ -235,9 +264,9 @@ namespace LvsAdmin.Rules
         private static bool IsListingOption(string name) =>
             name is "-L" or "-l" or "--list" or "-S" or "--save" or "-R" or "--restore" or "-h" or "--help" or "-v" or "--version" or "-c" or "--connection";
 
-        private static Rule Build(List<ParsedOption> options, string line, int lineNumber)
+        private static Rule Build(OptionSet options, string line, int lineNumber)
         {
-            var commands = options.Where(o => Commands.Contains(o.Option)).ToList();
+            var commands = options.Of(Commands);
             if (commands.Count == 0)
                 throw new RuleProblem("no command (such as -A, -a, -E, -e, -D, -d, -C, -Z, --set)");
             if (commands.Count > 1)
@@ -259,11 +288,11 @@ namespace LvsAdmin.Rules
             });
 
             var allowed = AllowedOptions[rule.Command];
-            var stray = options.FirstOrDefault(o => !allowed.Contains(o.Option));
+            var stray = options.Values.Find(o => !allowed.Contains(o.Option));
             if (stray is not null)
                 throw new RuleProblem($"'{stray.Name}' does not go with '{command.Name}'");
 
-            var byOption = options.ToDictionary(o => o.Option);
+            var byOption = options;
             switch (rule.Command)
             {
                 case RuleCommand.SetTimeouts:
@@ -286,9 +315,9 @@ namespace LvsAdmin.Rules
             return rule;
         }
 
-        private static LvsServiceKey? ParseServiceKey(Dictionary<Option, ParsedOption> options, bool required)
+        private static LvsServiceKey? ParseServiceKey(OptionSet options, bool required)
         {
-            var given = options.Values.Where(o => ServiceOptions.Contains(o.Option)).ToList();
+            var given = options.Of(ServiceOptions);
             if (given.Count == 0)
             {
                 if (required)
@@ -347,7 +376,7 @@ namespace LvsAdmin.Rules
             return (address!, namedPort ?? port);
         }
 
-        private static LvsService ParseService(LvsServiceKey key, Dictionary<Option, ParsedOption> options)
+        private static LvsService ParseService(LvsServiceKey key, OptionSet options)
         {
             var service = LvsService.Create(key);
             if (options.TryGetValue(Option.Scheduler, out var scheduler))
@@ -375,7 +404,7 @@ namespace LvsAdmin.Rules
             return service;
         }
 
-        private static LvsRealServer ParseRealServer(LvsServiceKey key, Dictionary<Option, ParsedOption> options, bool full)
+        private static LvsRealServer ParseRealServer(LvsServiceKey key, OptionSet options, bool full)
         {
             if (!options.TryGetValue(Option.RealServer, out var endpoint))
                 throw new RuleProblem("no real server (-r)");
@@ -384,7 +413,7 @@ namespace LvsAdmin.Rules
             server.SetServiceKey(key);
             if (!full)
                 return server;
-            var methods = options.Values.Where(o => o.Option is Option.Gatewaying or Option.Ipip or Option.Masquerading).ToList();
+            var methods = options.Of(ForwardingOptions);
             if (methods.Count > 1)
                 throw new RuleProblem($"two forwarding methods, '{methods[0].Name}' and '{methods[1].Name}'");
             server.ForwardingMethod = methods.Count == 0 ? LvsForwardingMethod.Route : methods[0].Option switch
@@ -414,7 +443,7 @@ namespace LvsAdmin.Rules
             }
             if (options.TryGetValue(Option.TunnelPort, out var tunnelPort))
                 server.TunnelPort = (ushort)ParseNumber(tunnelPort.Value!, "tunnel port", 1, ushort.MaxValue);
-            var checksums = options.Values.Where(o => o.Option is Option.TunnelNoChecksum or Option.TunnelChecksum or Option.TunnelRemoteChecksum).ToList();
+            var checksums = options.Of(ChecksumOptions);
             if (checksums.Count > 1)
                 throw new RuleProblem($"two tunnel checksum options, '{checksums[0].Name}' and '{checksums[1].Name}'");
             if (checksums.Count == 1)
@@ -453,7 +482,7 @@ namespace LvsAdmin.Rules
             };
         }
 
-        private static LvsSyncDaemon ParseDaemon(string state, Dictionary<Option, ParsedOption> options, bool start)
+        private static LvsSyncDaemon ParseDaemon(string state, OptionSet options, bool start)
         {
             var daemon = new LvsSyncDaemon
             {

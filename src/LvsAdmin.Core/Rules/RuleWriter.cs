@@ -16,20 +16,22 @@ namespace LvsAdmin.Rules
         {
             var entries = new List<LvsTableEntry>(table);
             entries.Sort((x, y) => IpvsadmOrder.Compare(x.Service, y.Service));
+            var line = new StringBuilder(128);
             foreach (var entry in entries)
             {
                 yield return ServiceLine(entry.Service);
                 var servers = new List<LvsRealServer>(entry.RealServers);
                 servers.Sort(IpvsadmOrder.Compare);
+                string key = KeyText(entry.Service.GetKey());
                 foreach (var server in servers)
-                    yield return RealServerLine(entry.Service.GetKey(), server);
+                    yield return AppendRealServer(line.Clear(), key, server).ToString();
             }
         }
 
         public static string ServiceLine(LvsService service)
         {
-            var line = new StringBuilder("-A ");
-            AppendKey(line, service.GetKey());
+            var line = new StringBuilder("-A ", 128);
+            line.Append(KeyText(service.GetKey()));
             line.Append(" -s ").Append(service.Scheduler);
             if (service.Persistent)
             {
@@ -46,10 +48,12 @@ namespace LvsAdmin.Rules
             return line.ToString();
         }
 
-        public static string RealServerLine(LvsServiceKey key, LvsRealServer server)
+        public static string RealServerLine(LvsServiceKey key, LvsRealServer server) =>
+            AppendRealServer(new StringBuilder(128), KeyText(key), server).ToString();
+
+        private static StringBuilder AppendRealServer(StringBuilder line, string key, LvsRealServer server)
         {
-            var line = new StringBuilder("-a ");
-            AppendKey(line, key);
+            line.Append("-a ").Append(key);
             line.Append(" -r ").Append(Addresses.FormatEndpoint(server.Address, server.Port));
             line.Append(server.ForwardingMethod switch
             {
@@ -78,25 +82,21 @@ namespace LvsAdmin.Rules
                 line.Append(" -x ").Append(server.UpperThreshold.ToString(CultureInfo.InvariantCulture));
             if (server.LowerThreshold != 0)
                 line.Append(" -y ").Append(server.LowerThreshold.ToString(CultureInfo.InvariantCulture));
-            return line.ToString();
+            return line;
         }
 
-        private static void AppendKey(StringBuilder line, LvsServiceKey key)
+        /// <summary>The service options of a rule: '-t 10.0.0.1:80', '-f 5 -6' ...</summary>
+        private static string KeyText(LvsServiceKey key)
         {
             if (key.IsFirewallMark)
-            {
-                line.Append("-f ").Append(key.FirewallMark.ToString(CultureInfo.InvariantCulture));
-                if (key.AddressFamily == AddressFamily.InterNetworkV6)
-                    line.Append(" -6");
-                return;
-            }
-            line.Append(key.Protocol switch
+                return key.AddressFamily == AddressFamily.InterNetworkV6 ? $"-f {key.FirewallMark} -6" : $"-f {key.FirewallMark}";
+            string option = key.Protocol switch
             {
                 LvsProtocol.Tcp => "-t ",
                 LvsProtocol.Udp => "-u ",
                 _ => "--sctp-service ",
-            });
-            line.Append(Addresses.FormatEndpoint(key.Address!, key.Port));
+            };
+            return option + Addresses.FormatEndpoint(key.Address!, key.Port);
         }
     }
 }

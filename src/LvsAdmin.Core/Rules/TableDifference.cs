@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Rules
@@ -96,26 +97,25 @@ namespace LvsAdmin.Rules
                             current.Service, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Update, wanted.Service)));
                     }
                 }
-                var liveByEndpoint = liveServers.ToDictionary(Endpoint);
-                var wantedEndpoints = new HashSet<string>(wanted.RealServers.Select(r => Endpoint(r.RealServer)));
-                foreach (var server in liveServers.Where(s => !wantedEndpoints.Contains(Endpoint(s))))
+                var liveByEndpoint = liveServers.ToDictionary(EndpointKey);
+                var wantedEndpoints = new HashSet<(IPAddress, ushort)>(wanted.RealServers.Select(r => EndpointKey(r.RealServer)));
+                foreach (var server in liveServers.Where(s => !wantedEndpoints.Contains(EndpointKey(s))))
                 {
                     removeServers.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, keyText, Endpoint(server), Array.Empty<string>(),
                         server, null, null, IpvsChange.ForRealServer(IpvsChangeKind.Delete, server)));
                 }
                 foreach (var (server, line) in wanted.RealServers)
                 {
-                    string endpoint = Endpoint(server);
-                    if (!liveByEndpoint.TryGetValue(endpoint, out var existing))
+                    if (!liveByEndpoint.TryGetValue(EndpointKey(server), out var existing))
                     {
-                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Add, keyText, endpoint, Array.Empty<string>(),
+                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Add, keyText, Endpoint(server), Array.Empty<string>(),
                             null, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Add, server)));
                         continue;
                     }
                     var differing = DifferingProperties(existing, server);
                     if (differing.Length > 0)
                     {
-                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Change, keyText, endpoint, differing,
+                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Change, keyText, Endpoint(server), differing,
                             existing, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Update, server)));
                     }
                 }
@@ -126,9 +126,11 @@ namespace LvsAdmin.Rules
 
         private static string Endpoint(LvsRealServer server) => Addresses.FormatEndpoint(server.Address, server.Port);
 
+        private static (IPAddress, ushort) EndpointKey(LvsRealServer server) => (server.Address, server.Port);
+
         public static string[] DifferingProperties(LvsService live, LvsService desired)
         {
-            var names = new List<string>();
+            var names = new List<string>(0);
             if (live.Scheduler != desired.Scheduler) names.Add(nameof(LvsService.Scheduler));
             if (live.Persistent != desired.Persistent) names.Add(nameof(LvsService.Persistent));
             if (desired.Persistent && live.PersistenceTimeout != desired.PersistenceTimeout) names.Add(nameof(LvsService.PersistenceTimeout));
@@ -137,12 +139,12 @@ namespace LvsAdmin.Rules
             if (live.OnePacket != desired.OnePacket) names.Add(nameof(LvsService.OnePacket));
             if (ServiceFlags.BitsOf(live.SchedulerFlags, live.Scheduler) != ServiceFlags.BitsOf(desired.SchedulerFlags, desired.Scheduler))
                 names.Add(nameof(LvsService.SchedulerFlags));
-            return names.ToArray();
+            return names.Count == 0 ? Array.Empty<string>() : names.ToArray();
         }
 
         public static string[] DifferingProperties(LvsRealServer live, LvsRealServer desired)
         {
-            var names = new List<string>();
+            var names = new List<string>(0);
             if (Method(live) != Method(desired)) names.Add(nameof(LvsRealServer.ForwardingMethod));
             if (live.Weight != desired.Weight) names.Add(nameof(LvsRealServer.Weight));
             if (live.UpperThreshold != desired.UpperThreshold) names.Add(nameof(LvsRealServer.UpperThreshold));
@@ -153,7 +155,7 @@ namespace LvsAdmin.Rules
                 if (live.TunnelPort != desired.TunnelPort) names.Add(nameof(LvsRealServer.TunnelPort));
                 if (live.TunnelChecksum != desired.TunnelChecksum) names.Add(nameof(LvsRealServer.TunnelChecksum));
             }
-            return names.ToArray();
+            return names.Count == 0 ? Array.Empty<string>() : names.ToArray();
         }
 
         // The kernel reports Local for a real server at one of the director's own addresses, where rules say -g.
