@@ -121,6 +121,8 @@ Describe 'Example <Number> of <Name>: <Title>' -ForEach $script:examples {
         }
         if (-not (Test-Path /sys/class/net/eth0)) {
             ip link add eth0 type veth peer name eth0-peer
+            # A sync daemon on an interface without an address can take the kernel a long time to stop.
+            ip addr add 10.99.200.1/24 dev eth0
             ip link set eth0 up
             ip link set eth0-peer up
         }

@@ -27,8 +27,9 @@ Describe 'docs/examples/Director.Tests.ps1' {
                 'FWM 7'           = @{ Scheduler = 'rr'; Persistent = $true; RealServers = @{} }
             }
         }
-        $result.FailedCount | Should -Be 0
-        $result.PassedCount | Should -BeGreaterThan 6
+        $problems = @($result.Failed | ForEach-Object { "$($_.ExpandedPath): $($_.ErrorRecord)" }) + @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath): $($_.ErrorRecord)" }) + @($result.FailedContainers | ForEach-Object { "$($_.Item): $($_.ErrorRecord)" })
+        $problems | Should -BeNullOrEmpty
+        $result.PassedCount | Should -Be 11
     }
 
     It 'fails on a wrong weight, a missing server, a wrong scheduler and an unexpected service' {
@@ -36,8 +37,9 @@ Describe 'docs/examples/Director.Tests.ps1' {
                 'TCP 10.0.0.1:80' = @{ Scheduler = 'rr'; RealServers = @{ '192.168.1.10:80' = 1; '192.168.1.12:80' = 1 } }
             }
         }
+        $result.FailedContainersCount + $result.FailedBlocksCount | Should -Be 0
         $failed = $result.Failed.ExpandedName
-        $failed | Should -Contain 'schedules with rr'
+        $failed | Should -Contain 'has Scheduler rr'
         $failed | Should -Contain 'has exactly the expected real servers'
         $failed | Should -Contain 'gives 192.168.1.10:80 weight 1'
         $failed | Should -Contain 'gives 192.168.1.12:80 weight 1'
