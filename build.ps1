@@ -166,8 +166,11 @@ function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G', [switch] $
     $arguments = @("mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro', "init=$init",
         'con=null', 'con0=fd:0,fd:1', 'quiet', "LVS_REPO=$Root", "LVS_JOB=$job", "LVS_MODULES=$modules")
     if ($Interactive) {
-        # The guest's console is this terminal: no pipeline in between, or pwsh there could not read keys.
-        & linux.uml @arguments
+        # The guest's console is this terminal: started outside PowerShell's pipeline, whose capture of
+        # a native command's output would put a pipe between them.
+        $start = [System.Diagnostics.ProcessStartInfo]::new('linux.uml')
+        foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+        [System.Diagnostics.Process]::Start($start).WaitForExit()
     }
     else {
         & linux.uml @arguments | Where-Object { $_ -notmatch '^(SELinux:|mmapper_init|Failed to initialize ubd|Failed to write wtmp|Powering off|reboot: System halted)' } | Out-Host
