@@ -82,20 +82,26 @@ function Invoke-LvsTestRequest {
     if ($LASTEXITCODE -eq 0) { "$body".Trim() }
 }
 
-function Wait-LvsConnectionCount {
+function Wait-LvsResult {
     <#
     .SYNOPSIS
-        The kernel folds its per-CPU counters into the statistics every 2 seconds: waits (up to 15 s)
-        until a service has counted at least this many connections, and returns the count.
+        Runs Probe until Done accepts its result or Seconds pass, and returns the last result: for what
+        the kernel does in its own time (statistics folded every 2 s, sync messages sent every second).
     #>
-    param([string] $Service, [int] $AtLeast)
-    $deadline = (Get-Date).AddSeconds(15)
+    param([scriptblock] $Probe, [scriptblock] $Done, [int] $Seconds = 15)
+    $deadline = (Get-Date).AddSeconds($Seconds)
     do {
-        $count = (Get-LvsService -Service $Service).Statistics.Connections
-        if ($count -ge $AtLeast) { return $count }
+        $result = & $Probe
+        if (& $Done $result) { break }
         Start-Sleep -Milliseconds 250
     } while ((Get-Date) -lt $deadline)
-    $count
+    , $result
+}
+
+function Wait-LvsConnectionCount {
+    # The connections a service has counted, once at least AtLeast (or after 15 s).
+    param([string] $Service, [int] $AtLeast)
+    Wait-LvsResult -Probe { (Get-LvsService -Service $Service).Statistics.Connections } -Done { param($count) $count -ge $AtLeast }
 }
 
 Export-ModuleMember -Function *

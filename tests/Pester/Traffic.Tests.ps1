@@ -167,12 +167,7 @@ Describe 'Connection synchronisation between two directors' {
     It 'the backup receives the master''s connections; a director without a daemon does not' {
         $answers = Get-RequestCounts 3
         $answers.none | Should -Be 0
-        $deadline = (Get-Date).AddSeconds(20)
-        do {
-            $synced = @(Get-LvsConnection -NetworkNamespace lvs-backup -ClientAddress 10.99.1.2)
-            if ($synced.Count -ge 3) { break }
-            Start-Sleep -Milliseconds 500
-        } while ((Get-Date) -lt $deadline)
+        $synced = Wait-LvsResult -Seconds 20 -Probe { @(Get-LvsConnection -NetworkNamespace lvs-backup -ClientAddress 10.99.1.2) } -Done { param($rows) $rows.Count -ge 3 }
         $synced.Count | Should -BeGreaterOrEqual 3
         $synced.VirtualAddress.ForEach({ $_.ToString() }) | Sort-Object -Unique | Should -Be '10.99.9.1'
         @(Get-LvsConnection -NetworkNamespace lvs-idle).Count | Should -Be 0
