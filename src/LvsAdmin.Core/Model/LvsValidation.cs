@@ -44,7 +44,7 @@ namespace LvsAdmin
             }
         }
 
-        public static void ValidateMask(string? mask, AddressFamily family)
+        private static void ValidateMask(string? mask, AddressFamily family)
         {
             try
             {

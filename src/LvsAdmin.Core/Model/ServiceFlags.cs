@@ -82,7 +82,5 @@ namespace LvsAdmin
             family == AddressFamily.InterNetworkV6
                 ? value.ToString(CultureInfo.InvariantCulture)
                 : new IPAddress(BitConverter.GetBytes(value)).ToString();
-
-        public static bool IsKnownFlagName(string name) => SchedulerFlagNames.Contains(name.ToLowerInvariant());
     }
 }
