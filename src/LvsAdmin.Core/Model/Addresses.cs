@@ -29,53 +29,57 @@ namespace LvsAdmin
             address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
         /// <summary>Parses ADDRESS, ADDRESS:PORT, [IPV6] or [IPV6]:PORT; port is null when absent.</summary>
-        public static bool TryParseEndpoint(string text, out IPAddress? address, out ushort? port, out string error)
+        public static bool TryParseEndpoint(ReadOnlySpan<char> text, out IPAddress? address, out ushort? port, out string error)
         {
             address = null;
             port = null;
             error = "";
-            string host = text;
-            string? portText = null;
-            if (text.StartsWith("[", StringComparison.Ordinal))
+            var host = text;
+            var portText = ReadOnlySpan<char>.Empty;
+            bool hasPort = false;
+            if (text.StartsWith("["))
             {
                 int close = text.IndexOf(']');
                 if (close < 0)
                 {
-                    error = $"'{text}' has an opening bracket without a closing one.";
+                    error = $"'{text.ToString()}' has an opening bracket without a closing one.";
                     return false;
                 }
-                host = text.Substring(1, close - 1);
-                string rest = text.Substring(close + 1);
+                host = text.Slice(1, close - 1);
+                var rest = text.Slice(close + 1);
                 if (rest.Length > 0)
                 {
                     if (rest[0] != ':')
                     {
-                        error = $"'{text}' has '{rest}' after its address where ':PORT' belongs.";
+                        error = $"'{text.ToString()}' has '{rest.ToString()}' after its address where ':PORT' belongs.";
                         return false;
                     }
-                    portText = rest.Substring(1);
+                    portText = rest.Slice(1);
+                    hasPort = true;
                 }
             }
             else
             {
                 int colon = text.IndexOf(':');
-                if (colon >= 0 && text.IndexOf(':', colon + 1) < 0)
+                if (colon >= 0 && text.Slice(colon + 1).IndexOf(':') < 0)
                 {
-                    host = text.Substring(0, colon);
-                    portText = text.Substring(colon + 1);
+                    host = text.Slice(0, colon);
+                    portText = text.Slice(colon + 1);
+                    hasPort = true;
                 }
             }
+            // IPAddress also takes '10.1' and '10' as IPv4 addresses; ipvsadm and the kernel's tables mean four parts.
             if (!IPAddress.TryParse(host, out var parsed) || (parsed.AddressFamily != AddressFamily.InterNetwork && parsed.AddressFamily != AddressFamily.InterNetworkV6)
-                || (parsed.AddressFamily == AddressFamily.InterNetwork && host.Split('.').Length != 4))
+                || (parsed.AddressFamily == AddressFamily.InterNetwork && host.Count('.') != 3))
             {
-                error = $"'{host}' is not an IPv4 or IPv6 address.";
+                error = $"'{host.ToString()}' is not an IPv4 or IPv6 address.";
                 return false;
             }
-            if (portText is not null)
+            if (hasPort)
             {
                 if (!ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out ushort value))
                 {
-                    error = $"'{portText}' is not a port: use a number from 0 to 65535.";
+                    error = $"'{portText.ToString()}' is not a port: use a number from 0 to 65535.";
                     return false;
                 }
                 port = value;

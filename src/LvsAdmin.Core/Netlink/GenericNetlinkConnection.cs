@@ -38,7 +38,12 @@ namespace LvsAdmin.Netlink
 
         private readonly NetlinkSocket _socket;
         private readonly NetlinkMessageWriter _writer = new NetlinkMessageWriter(64 * 1024);
-        private readonly byte[] _receiveBuffer = new byte[256 * 1024];
+        // A dump part is at most 32 KiB (the kernel's cap); other replies are smaller.
+        private const int DatagramCapacity = 64 * 1024;
+        private const int DatagramsPerReceive = 16;
+
+        private readonly byte[] _receiveBuffer = new byte[DatagramCapacity * DatagramsPerReceive];
+        private readonly int[] _datagramLengths = new int[DatagramsPerReceive];
         private uint _sequence;
 
         public GenericNetlinkConnection(NetlinkSocket socket)
@@ -76,19 +81,22 @@ namespace LvsAdmin.Netlink
             bool acknowledged = false;
             while (!acknowledged)
             {
-                int length = _socket.Receive(_receiveBuffer);
-                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                int datagrams = Receive();
+                for (int d = 0; d < datagrams; d++)
                 {
-                    if (message.Sequence != sequence)
-                        continue;
-                    if (message.Type == MessageError)
+                    foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
                     {
-                        ThrowIfError(message, description);
-                        acknowledged = true;
-                    }
-                    else if (message.Type == family && decode is not null)
-                    {
-                        replies.Add(decode(message));
+                        if (message.Sequence != sequence)
+                            continue;
+                        if (message.Type == MessageError)
+                        {
+                            ThrowIfError(message, description);
+                            acknowledged = true;
+                        }
+                        else if (message.Type == family && decode is not null)
+                        {
+                            replies.Add(decode(message));
+                        }
                     }
                 }
             }
@@ -163,24 +171,27 @@ namespace LvsAdmin.Netlink
             uint lastOffset = (uint)count - 1;
             while (true)
             {
-                int length;
+                int datagrams;
                 try
                 {
-                    length = _socket.Receive(_receiveBuffer);
+                    datagrams = Receive();
                 }
                 catch (NetlinkException e) when (e.Errno == Errno.ENOBUFS)
                 {
                     throw new NetlinkException(Errno.ENOBUFS, "The kernel refused more requests of a batch than the receive buffer could report: some outcomes are unknown; read the table to see what was applied.");
                 }
-                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                for (int d = 0; d < datagrams; d++)
                 {
-                    uint offset = message.Sequence - firstSequence;
-                    if (message.Type != MessageError || offset > lastOffset)
-                        continue;
-                    int index = firstIndex + (int)offset;
-                    results[index] = ReadError(message, requests[index].Describe());
-                    if (offset == lastOffset)
-                        return;
+                    foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
+                    {
+                        uint offset = message.Sequence - firstSequence;
+                        if (message.Type != MessageError || offset > lastOffset)
+                            continue;
+                        int index = firstIndex + (int)offset;
+                        results[index] = ReadError(message, requests[index].Describe());
+                        if (offset == lastOffset)
+                            return;
+                    }
                 }
             }
         }
@@ -190,10 +201,10 @@ namespace LvsAdmin.Netlink
             bool consistent = true;
             while (true)
             {
-                int length;
+                int datagrams;
                 try
                 {
-                    length = _socket.Receive(_receiveBuffer);
+                    datagrams = Receive();
                 }
                 catch (NetlinkException e) when (e.Errno == Errno.ENOBUFS)
                 {
@@ -201,30 +212,37 @@ namespace LvsAdmin.Netlink
                     consistent = false;
                     continue;
                 }
-                foreach (var message in new NetlinkMessageEnumerator(_receiveBuffer.AsSpan(0, length)))
+                for (int d = 0; d < datagrams; d++)
                 {
-                    if (message.Sequence != sequence)
-                        continue;
-                    if ((message.Flags & DumpInterrupted) != 0)
-                        consistent = false;
-                    switch (message.Type)
+                    foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
                     {
-                        case MessageDone:
-                            return consistent;
-                        case MessageError:
-                            ThrowIfError(message, description);
-                            return consistent;
-                        case MessageOverrun:
+                        if (message.Sequence != sequence)
+                            continue;
+                        if ((message.Flags & DumpInterrupted) != 0)
                             consistent = false;
-                            break;
-                        default:
-                            if (message.Type == family && consistent)
-                                items.Add(decode(message));
-                            break;
+                        switch (message.Type)
+                        {
+                            case MessageDone:
+                                return consistent;
+                            case MessageError:
+                                ThrowIfError(message, description);
+                                return consistent;
+                            case MessageOverrun:
+                                consistent = false;
+                                break;
+                            default:
+                                if (message.Type == family && consistent)
+                                    items.Add(decode(message));
+                                break;
+                        }
                     }
                 }
             }
         }
+
+        private int Receive() => _socket.ReceiveMany(_receiveBuffer, _datagramLengths);
+
+        private ReadOnlySpan<byte> Datagram(int index) => _receiveBuffer.AsSpan(index * DatagramCapacity, _datagramLengths[index]);
 
         private uint Begin(ushort family, byte command, byte version, ushort flags, NetlinkRequestWriter write)
         {

@@ -32,6 +32,17 @@ namespace LvsAdmin.Netlink
             public long Microseconds;
         }
 
+        [StructLayout(LayoutKind.Sequential)]
+        private struct MultipleMessageHeader
+        {
+            public msghdr Header;
+            public uint Length;
+        }
+
+        // Tmds.LibC declares struct mmsghdr but not the call.
+        [DllImport("libc", SetLastError = true)]
+        private static extern int recvmmsg(int fd, MultipleMessageHeader* headers, uint count, int flags, timespec* timeout);
+
         private int _fd;
 
         public NetlinkSocket(int protocol, TimeSpan timeout, int receiveBufferBytes = 4 * 1024 * 1024, int sendBufferBytes = 4 * 1024 * 1024)
@@ -96,23 +107,46 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        /// <summary>Receives one datagram (possibly several netlink messages) into buffer; returns its length.</summary>
-        public int Receive(Span<byte> buffer)
+        /// <summary>
+        /// Receives up to <c>lengths.Length</c> datagrams in one recvmmsg: it waits for the first and takes
+        /// those already queued with it. That is the point: the kernel queues a dump's next part (or its
+        /// end) while the previous part is being read, and a request's reply together with its
+        /// acknowledgement, so one call usually brings everything a request caused. Datagram i is written
+        /// at i * (buffer.Length / lengths.Length) and is lengths[i] bytes long; returns how many arrived.
+        /// </summary>
+        public int ReceiveMany(Span<byte> buffer, Span<int> lengths)
         {
             ThrowIfDisposed();
+            int count = lengths.Length;
+            int capacity = buffer.Length / count;
+            var vectors = stackalloc iovec[count];
+            var headers = stackalloc MultipleMessageHeader[count];
             fixed (byte* start = buffer)
             {
+                for (int i = 0; i < count; i++)
+                {
+                    vectors[i] = new iovec { iov_base = start + i * capacity, iov_len = (size_t)capacity };
+                    headers[i] = new MultipleMessageHeader { Header = new msghdr { msg_iov = &vectors[i], msg_iovlen = 1 } };
+                }
                 while (true)
                 {
-                    long received = recv(_fd, start, (size_t)buffer.Length, 0);
-                    if (received >= 0)
-                        return (int)received;
-                    int error = errno;
+                    int received = recvmmsg(_fd, headers, (uint)count, MSG_WAITFORONE, null);
+                    if (received > 0)
+                    {
+                        for (int i = 0; i < received; i++)
+                        {
+                            if ((headers[i].Header.msg_flags & MSG_TRUNC) != 0)
+                                throw new NetlinkProtocolException($"The kernel sent a netlink datagram larger than the {capacity} bytes received at a time.");
+                            lengths[i] = (int)headers[i].Length;
+                        }
+                        return received;
+                    }
+                    int error = received == 0 ? EAGAIN : Marshal.GetLastPInvokeError();
                     if (error == EINTR)
                         continue;
                     if (error == EAGAIN)
                         throw new NetlinkTimeoutException($"The kernel did not answer a netlink request within {Timeout.TotalSeconds:0.#} s.");
-                    throw new NetlinkException(error, $"recv on the netlink socket failed: {Errno.Describe(error)}");
+                    throw new NetlinkException(error, $"recvmmsg on the netlink socket failed: {Errno.Describe(error)}");
                 }
             }
         }

@@ -22,96 +22,89 @@ namespace LvsAdmin.Rules
             RealServer, Gatewaying, Ipip, Masquerading, Weight, UpperThreshold, LowerThreshold, IPv6,
             TunnelType, TunnelPort, TunnelNoChecksum, TunnelChecksum, TunnelRemoteChecksum,
             McastInterface, SyncId, SyncMaxLength, McastGroup, McastPort, McastTtl, Numeric,
+            Unknown,
         }
 
-        private static readonly Dictionary<string, Option> ShortOptions = new Dictionary<string, Option>(StringComparer.Ordinal)
+        // Sets of options as bits: a line is checked against them without allocating anything.
+        private static ulong Bits(params Option[] options)
         {
-            ["-A"] = Option.AddService, ["-E"] = Option.EditService, ["-D"] = Option.DeleteService, ["-C"] = Option.Clear,
-            ["-a"] = Option.AddServer, ["-e"] = Option.EditServer, ["-d"] = Option.DeleteServer, ["-Z"] = Option.Zero,
-            ["-t"] = Option.TcpService, ["-u"] = Option.UdpService, ["-f"] = Option.FwmarkService,
-            ["-s"] = Option.Scheduler, ["-p"] = Option.Persistent, ["-M"] = Option.Netmask, ["-b"] = Option.SchedulerFlags, ["-o"] = Option.OnePacket,
-            ["-r"] = Option.RealServer, ["-g"] = Option.Gatewaying, ["-i"] = Option.Ipip, ["-m"] = Option.Masquerading,
-            ["-w"] = Option.Weight, ["-x"] = Option.UpperThreshold, ["-y"] = Option.LowerThreshold, ["-6"] = Option.IPv6, ["-n"] = Option.Numeric,
-        };
+            ulong bits = 0;
+            foreach (var option in options)
+                bits |= Bit(option);
+            return bits;
+        }
 
-        private static readonly Dictionary<string, Option> LongOptions = new Dictionary<string, Option>(StringComparer.Ordinal)
-        {
-            ["--add-service"] = Option.AddService, ["--edit-service"] = Option.EditService, ["--delete-service"] = Option.DeleteService,
-            ["--clear"] = Option.Clear, ["--add-server"] = Option.AddServer, ["--edit-server"] = Option.EditServer,
-            ["--delete-server"] = Option.DeleteServer, ["--zero"] = Option.Zero, ["--set"] = Option.Set,
-            ["--start-daemon"] = Option.StartDaemon, ["--stop-daemon"] = Option.StopDaemon,
-            ["--tcp-service"] = Option.TcpService, ["--udp-service"] = Option.UdpService, ["--sctp-service"] = Option.SctpService,
-            ["--fwmark-service"] = Option.FwmarkService, ["--scheduler"] = Option.Scheduler, ["--persistent"] = Option.Persistent,
-            ["--netmask"] = Option.Netmask, ["--pe"] = Option.PersistenceEngine, ["--sched-flags"] = Option.SchedulerFlags, ["--ops"] = Option.OnePacket,
-            ["--real-server"] = Option.RealServer, ["--gatewaying"] = Option.Gatewaying, ["--ipip"] = Option.Ipip,
-            ["--masquerading"] = Option.Masquerading, ["--weight"] = Option.Weight, ["--u-threshold"] = Option.UpperThreshold,
-            ["--l-threshold"] = Option.LowerThreshold, ["--ipv6"] = Option.IPv6, ["--tun-type"] = Option.TunnelType,
-            ["--tun-port"] = Option.TunnelPort, ["--tun-nocsum"] = Option.TunnelNoChecksum, ["--tun-csum"] = Option.TunnelChecksum,
-            ["--tun-remcsum"] = Option.TunnelRemoteChecksum, ["--mcast-interface"] = Option.McastInterface, ["--syncid"] = Option.SyncId,
-            ["--sync-maxlen"] = Option.SyncMaxLength, ["--mcast-group"] = Option.McastGroup, ["--mcast-port"] = Option.McastPort,
-            ["--mcast-ttl"] = Option.McastTtl, ["--numeric"] = Option.Numeric,
-        };
+        private static ulong Bit(Option option) => 1UL << (int)option;
 
-        private static readonly HashSet<Option> Commands = new HashSet<Option>
-        {
-            Option.AddService, Option.EditService, Option.DeleteService, Option.Clear, Option.AddServer, Option.EditServer,
-            Option.DeleteServer, Option.Zero, Option.Set, Option.StartDaemon, Option.StopDaemon,
-        };
-
-        private static readonly HashSet<Option> NoValue = new HashSet<Option>
-        {
-            Option.AddService, Option.EditService, Option.DeleteService, Option.Clear, Option.AddServer, Option.EditServer,
-            Option.DeleteServer, Option.Zero, Option.OnePacket, Option.Gatewaying, Option.Ipip, Option.Masquerading, Option.IPv6,
-            Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum, Option.Numeric,
-        };
-
-        private static readonly HashSet<Option> ServiceOptions = new HashSet<Option> { Option.TcpService, Option.UdpService, Option.SctpService, Option.FwmarkService };
-        private static readonly HashSet<Option> ServiceSettings = new HashSet<Option> { Option.Scheduler, Option.Persistent, Option.Netmask, Option.PersistenceEngine, Option.SchedulerFlags, Option.OnePacket };
-        private static readonly HashSet<Option> ServerSettings = new HashSet<Option>
-        {
-            Option.Gatewaying, Option.Ipip, Option.Masquerading, Option.Weight, Option.UpperThreshold, Option.LowerThreshold,
-            Option.TunnelType, Option.TunnelPort, Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum,
-        };
-        private static readonly HashSet<Option> DaemonSettings = new HashSet<Option> { Option.McastInterface, Option.SyncId, Option.SyncMaxLength, Option.McastGroup, Option.McastPort, Option.McastTtl };
+        private static readonly ulong Commands = Bits(Option.AddService, Option.EditService, Option.DeleteService, Option.Clear, Option.AddServer,
+            Option.EditServer, Option.DeleteServer, Option.Zero, Option.Set, Option.StartDaemon, Option.StopDaemon);
+        private static readonly ulong NoValue = Bits(Option.AddService, Option.EditService, Option.DeleteService, Option.Clear, Option.AddServer,
+            Option.EditServer, Option.DeleteServer, Option.Zero, Option.OnePacket, Option.Gatewaying, Option.Ipip, Option.Masquerading, Option.IPv6,
+            Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum, Option.Numeric);
+        private static readonly ulong ServiceOptions = Bits(Option.TcpService, Option.UdpService, Option.SctpService, Option.FwmarkService);
+        private static readonly ulong ServiceSettings = Bits(Option.Scheduler, Option.Persistent, Option.Netmask, Option.PersistenceEngine, Option.SchedulerFlags, Option.OnePacket);
+        private static readonly ulong ServerSettings = Bits(Option.Gatewaying, Option.Ipip, Option.Masquerading, Option.Weight, Option.UpperThreshold,
+            Option.LowerThreshold, Option.TunnelType, Option.TunnelPort, Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum);
+        private static readonly ulong DaemonSettings = Bits(Option.McastInterface, Option.SyncId, Option.SyncMaxLength, Option.McastGroup, Option.McastPort, Option.McastTtl);
+        private static readonly ulong ForwardingOptions = Bits(Option.Gatewaying, Option.Ipip, Option.Masquerading);
+        private static readonly ulong ChecksumOptions = Bits(Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum);
 
         /// <summary>The options each command takes (besides itself and -n).</summary>
-        private static readonly Dictionary<RuleCommand, HashSet<Option>> AllowedOptions = new Dictionary<RuleCommand, HashSet<Option>>
+        private static ulong AllowedOptions(RuleCommand command) => Bit(Option.Numeric) | command switch
         {
-            [RuleCommand.AddService] = Allow(Option.AddService, ServiceOptions, ServiceSettings, Option.IPv6),
-            [RuleCommand.EditService] = Allow(Option.EditService, ServiceOptions, ServiceSettings, Option.IPv6),
-            [RuleCommand.DeleteService] = Allow(Option.DeleteService, ServiceOptions, Option.IPv6),
-            [RuleCommand.Zero] = Allow(Option.Zero, ServiceOptions, Option.IPv6),
-            [RuleCommand.AddRealServer] = Allow(Option.AddServer, ServiceOptions, ServerSettings, Option.IPv6, Option.RealServer),
-            [RuleCommand.EditRealServer] = Allow(Option.EditServer, ServiceOptions, ServerSettings, Option.IPv6, Option.RealServer),
-            [RuleCommand.DeleteRealServer] = Allow(Option.DeleteServer, ServiceOptions, Option.IPv6, Option.RealServer),
-            [RuleCommand.Clear] = Allow(Option.Clear),
-            [RuleCommand.SetTimeouts] = Allow(Option.Set),
-            [RuleCommand.StartDaemon] = Allow(Option.StartDaemon, DaemonSettings),
-            [RuleCommand.StopDaemon] = Allow(Option.StopDaemon),
+            RuleCommand.AddService => Bit(Option.AddService) | ServiceOptions | ServiceSettings | Bit(Option.IPv6),
+            RuleCommand.EditService => Bit(Option.EditService) | ServiceOptions | ServiceSettings | Bit(Option.IPv6),
+            RuleCommand.DeleteService => Bit(Option.DeleteService) | ServiceOptions | Bit(Option.IPv6),
+            RuleCommand.Zero => Bit(Option.Zero) | ServiceOptions | Bit(Option.IPv6),
+            RuleCommand.AddRealServer => Bit(Option.AddServer) | ServiceOptions | ServerSettings | Bit(Option.IPv6) | Bit(Option.RealServer),
+            RuleCommand.EditRealServer => Bit(Option.EditServer) | ServiceOptions | ServerSettings | Bit(Option.IPv6) | Bit(Option.RealServer),
+            RuleCommand.DeleteRealServer => Bit(Option.DeleteServer) | ServiceOptions | Bit(Option.IPv6) | Bit(Option.RealServer),
+            RuleCommand.Clear => Bit(Option.Clear),
+            RuleCommand.SetTimeouts => Bit(Option.Set),
+            RuleCommand.StartDaemon => Bit(Option.StartDaemon) | DaemonSettings,
+            _ => Bit(Option.StopDaemon),
         };
 
-        private static HashSet<Option> Allow(params object[] options)
+        private static Option ShortOption(ReadOnlySpan<char> name) => name switch
         {
-            var set = new HashSet<Option> { Option.Numeric };
-            foreach (object option in options)
-            {
-                if (option is HashSet<Option> group)
-                    set.UnionWith(group);
-                else
-                    set.Add((Option)option);
-            }
-            return set;
-        }
+            "-A" => Option.AddService, "-E" => Option.EditService, "-D" => Option.DeleteService, "-C" => Option.Clear,
+            "-a" => Option.AddServer, "-e" => Option.EditServer, "-d" => Option.DeleteServer, "-Z" => Option.Zero,
+            "-t" => Option.TcpService, "-u" => Option.UdpService, "-f" => Option.FwmarkService,
+            "-s" => Option.Scheduler, "-p" => Option.Persistent, "-M" => Option.Netmask, "-b" => Option.SchedulerFlags, "-o" => Option.OnePacket,
+            "-r" => Option.RealServer, "-g" => Option.Gatewaying, "-i" => Option.Ipip, "-m" => Option.Masquerading,
+            "-w" => Option.Weight, "-x" => Option.UpperThreshold, "-y" => Option.LowerThreshold, "-6" => Option.IPv6, "-n" => Option.Numeric,
+            _ => Option.Unknown,
+        };
+
+        private static Option LongOption(ReadOnlySpan<char> name) => name switch
+        {
+            "--add-service" => Option.AddService, "--edit-service" => Option.EditService, "--delete-service" => Option.DeleteService,
+            "--clear" => Option.Clear, "--add-server" => Option.AddServer, "--edit-server" => Option.EditServer,
+            "--delete-server" => Option.DeleteServer, "--zero" => Option.Zero, "--set" => Option.Set,
+            "--start-daemon" => Option.StartDaemon, "--stop-daemon" => Option.StopDaemon,
+            "--tcp-service" => Option.TcpService, "--udp-service" => Option.UdpService, "--sctp-service" => Option.SctpService,
+            "--fwmark-service" => Option.FwmarkService, "--scheduler" => Option.Scheduler, "--persistent" => Option.Persistent,
+            "--netmask" => Option.Netmask, "--pe" => Option.PersistenceEngine, "--sched-flags" => Option.SchedulerFlags, "--ops" => Option.OnePacket,
+            "--real-server" => Option.RealServer, "--gatewaying" => Option.Gatewaying, "--ipip" => Option.Ipip,
+            "--masquerading" => Option.Masquerading, "--weight" => Option.Weight, "--u-threshold" => Option.UpperThreshold,
+            "--l-threshold" => Option.LowerThreshold, "--ipv6" => Option.IPv6, "--tun-type" => Option.TunnelType,
+            "--tun-port" => Option.TunnelPort, "--tun-nocsum" => Option.TunnelNoChecksum, "--tun-csum" => Option.TunnelChecksum,
+            "--tun-remcsum" => Option.TunnelRemoteChecksum, "--mcast-interface" => Option.McastInterface, "--syncid" => Option.SyncId,
+            "--sync-maxlen" => Option.SyncMaxLength, "--mcast-group" => Option.McastGroup, "--mcast-port" => Option.McastPort,
+            "--mcast-ttl" => Option.McastTtl, "--numeric" => Option.Numeric,
+            _ => Option.Unknown,
+        };
 
         /// <summary>Parses every line; the first line that does not parse throws, so that nothing is applied from bad input.</summary>
         public static List<Rule> Parse(IEnumerable<string> lines)
         {
             var rules = new List<Rule>();
+            var reader = new LineReader();
             int number = 0;
             foreach (string line in lines)
             {
                 number++;
-                var rule = ParseLine(line, number);
+                var rule = reader.Read(line, number);
                 if (rule is not null)
                     rules.Add(rule);
             }
@@ -119,33 +112,17 @@ namespace LvsAdmin.Rules
         }
 
         /// <summary>One line: null for a blank line or a comment.</summary>
-        public static Rule? ParseLine(string line, int lineNumber)
-        {
-            var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (words.Length == 0 || words[0].StartsWith("#", StringComparison.Ordinal))
-                return null;
-            bool named = words[0] == "ipvsadm" || words[0].EndsWith("/ipvsadm", StringComparison.Ordinal);
-            var tokens = new ArraySegment<string>(words, named ? 1 : 0, words.Length - (named ? 1 : 0));
-            if (tokens.Count == 0)
-                throw new RuleParseException(lineNumber, line, "'ipvsadm' without a command");
-            try
-            {
-                return Build(ReadOptions(tokens), line, lineNumber);
-            }
-            catch (RuleProblem problem)
-            {
-                throw new RuleParseException(lineNumber, line, problem.Message);
-            }
-        }
+        public static Rule? ParseLine(string line, int lineNumber) => new LineReader().Read(line, lineNumber);
 
         private sealed class RuleProblem : Exception
         {
             public RuleProblem(string message) : base(message) { }
         }
 
-        private sealed class ParsedOption
+        /// <summary>An option of the line being read: where its name and value are in the line.</summary>
+        private readonly struct ParsedOption
         {
-            public ParsedOption(Option option, string name, string? value)
+            public ParsedOption(Option option, Range name, Range? value)
             {
                 Option = option;
                 Name = name;
@@ -153,222 +130,448 @@ namespace LvsAdmin.Rules
             }
 
             public Option Option { get; }
-            public string Name { get; }
-            public string? Value { get; }
+            public Range Name { get; }
+            public Range? Value { get; }
         }
 
-        /// <summary>The options of one line: a handful, so a list searched in order beats a dictionary per line.</summary>
-        private sealed class OptionSet
+        /// <summary>
+        /// Reads lines one after another, reusing its buffers: rule files run to tens of thousands of
+        /// lines, and a real-server line names the same service as the line before, so its key is reused.
+        /// </summary>
+        private sealed class LineReader
         {
-            public List<ParsedOption> Values { get; } = new List<ParsedOption>(8);
+            // A valid rule has fewer than 20 words; more is a mistake, named as such.
+            private const int MaxWords = 64;
+            private readonly Range[] _words = new Range[MaxWords];
+            private readonly ParsedOption[] _options = new ParsedOption[MaxWords];
+            private int _optionCount;
+            private string _line = "";
+            private string? _lastServiceText;
+            private Option _lastServiceOption;
+            private LvsServiceKey? _lastServiceKey;
 
-            public bool ContainsKey(Option option) => TryGetValue(option, out _);
-
-            public bool TryGetValue(Option option, out ParsedOption value)
+            public Rule? Read(string line, int lineNumber)
             {
-                foreach (var candidate in Values)
+                _line = line;
+                _optionCount = 0;
+                try
                 {
-                    if (candidate.Option == option)
-                    {
-                        value = candidate;
-                        return true;
-                    }
+                    int count = SplitWords(line);
+                    if (count == 0 || Word(0).StartsWith("#"))
+                        return null;
+                    var first = Word(0);
+                    bool named = first.SequenceEqual("ipvsadm") || first.EndsWith("/ipvsadm");
+                    if (named && count == 1)
+                        throw new RuleProblem("'ipvsadm' without a command");
+                    ReadOptions(named ? 1 : 0, count);
+                    return Build(lineNumber);
                 }
-                value = null!;
-                return false;
+                catch (RuleProblem problem)
+                {
+                    throw new RuleParseException(lineNumber, line, problem.Message);
+                }
             }
 
-            public void Add(ParsedOption option) => Values.Add(option);
-
-            public List<ParsedOption> Of(HashSet<Option> group) => Values.FindAll(o => group.Contains(o.Option));
-        }
-
-        private static readonly HashSet<Option> ForwardingOptions = new HashSet<Option> { Option.Gatewaying, Option.Ipip, Option.Masquerading };
-        private static readonly HashSet<Option> ChecksumOptions = new HashSet<Option> { Option.TunnelNoChecksum, Option.TunnelChecksum, Option.TunnelRemoteChecksum };
-
-        private static OptionSet ReadOptions(ArraySegment<string> tokens)
-        {
-            var options = new OptionSet();
-            for (int i = 0; i < tokens.Count; i++)
+            private int SplitWords(string line)
             {
-                string token = tokens[i];
-                string name = token;
-                string? value = null;
-                Option option;
-                if (token.StartsWith("--", StringComparison.Ordinal))
+                int count = 0;
+                int i = 0;
+                while (true)
                 {
-                    int equals = token.IndexOf('=');
-                    if (equals > 0)
-                    {
-                        name = token.Substring(0, equals);
-                        value = token.Substring(equals + 1);
-                    }
-                    if (!LongOptions.TryGetValue(name, out option))
-                        throw new RuleProblem(IsListingOption(name) ? $"'{name}' lists or saves; rule input only changes the table" : $"unknown option '{name}'");
+                    while (i < line.Length && char.IsWhiteSpace(line[i]))
+                        i++;
+                    if (i == line.Length)
+                        return count;
+                    int start = i;
+                    while (i < line.Length && !char.IsWhiteSpace(line[i]))
+                        i++;
+                    if (count == MaxWords)
+                        throw new RuleProblem($"more than {MaxWords} words");
+                    _words[count++] = start..i;
                 }
-                else if (token.StartsWith("-", StringComparison.Ordinal) && token.Length >= 2)
-                {
-                    name = token.Substring(0, 2);
-                    if (!ShortOptions.TryGetValue(name, out option))
-                        throw new RuleProblem(IsListingOption(name) ? $"'{name}' lists or saves; rule input only changes the table" : $"unknown option '{token}'");
-                    if (token.Length > 2)
-                    {
-                        if (NoValue.Contains(option))
-                            throw new RuleProblem($"unknown option '{token}'");
-                        value = token.Substring(2);
-                    }
-                }
-                else
-                {
-                    throw new RuleProblem($"'{token}' is not an option");
-                }
+            }
 
-                if (NoValue.Contains(option))
+            private ReadOnlySpan<char> Word(int index) => _line.AsSpan()[_words[index]];
+
+            private ReadOnlySpan<char> Text(Range range) => _line.AsSpan()[range];
+
+            private string Name(in ParsedOption option) => _line[option.Name];
+
+            private ReadOnlySpan<char> Value(in ParsedOption option) => _line.AsSpan()[option.Value!.Value];
+
+            private string ValueText(in ParsedOption option) => _line[option.Value!.Value];
+
+            private void ReadOptions(int from, int count)
+            {
+                for (int i = from; i < count; i++)
                 {
-                    if (value is not null)
-                        throw new RuleProblem($"'{name}' takes no value");
-                }
-                else if (value is null)
-                {
-                    if (option == Option.Set)
+                    var token = Word(i);
+                    int start = _words[i].Start.Value;
+                    Range name = _words[i];
+                    Range? value = null;
+                    Option option;
+                    if (token.StartsWith("--"))
                     {
-                        if (i + 3 >= tokens.Count)
-                            throw new RuleProblem("'--set' needs three timeouts: tcp tcpfin udp");
-                        value = $"{tokens[i + 1]} {tokens[i + 2]} {tokens[i + 3]}";
-                        i += 3;
+                        int equals = token.IndexOf('=');
+                        if (equals > 0)
+                        {
+                            name = start..(start + equals);
+                            value = (start + equals + 1)..(start + token.Length);
+                        }
+                        option = LongOption(Text(name));
+                        if (option == Option.Unknown)
+                            throw new RuleProblem(IsListingOption(Text(name)) ? $"'{_line[name]}' lists or saves; rule input only changes the table" : $"unknown option '{_line[name]}'");
                     }
-                    else if (option == Option.Persistent)
+                    else if (token.StartsWith("-") && token.Length >= 2)
                     {
-                        // -p takes an optional timeout: a following number is it.
-                        if (i + 1 < tokens.Count && tokens[i + 1].All(char.IsDigit))
-                            value = tokens[++i];
-                    }
-                    else if (i + 1 < tokens.Count && (!tokens[i + 1].StartsWith("-", StringComparison.Ordinal) || IsNegativeNumber(tokens[i + 1])))
-                    {
-                        value = tokens[++i];
+                        name = start..(start + 2);
+                        option = ShortOption(Text(name));
+                        if (option == Option.Unknown)
+                            throw new RuleProblem(IsListingOption(Text(name)) ? $"'{_line[name]}' lists or saves; rule input only changes the table" : $"unknown option '{token.ToString()}'");
+                        if (token.Length > 2)
+                        {
+                            if ((NoValue & Bit(option)) != 0)
+                                throw new RuleProblem($"unknown option '{token.ToString()}'");
+                            value = (start + 2)..(start + token.Length);
+                        }
                     }
                     else
                     {
-                        throw new RuleProblem($"'{name}' needs a value");
+                        throw new RuleProblem($"'{token.ToString()}' is not an option");
+                    }
+
+                    if ((NoValue & Bit(option)) != 0)
+                    {
+                        if (value is not null)
+                            throw new RuleProblem($"'{_line[name]}' takes no value");
+                    }
+                    else if (value is null)
+                    {
+                        if (option == Option.Set)
+                        {
+                            if (i + 3 >= count)
+                                throw new RuleProblem("'--set' needs three timeouts: tcp tcpfin udp");
+                            value = _words[i + 1].Start.._words[i + 3].End;
+                            i += 3;
+                        }
+                        else if (option == Option.Persistent)
+                        {
+                            // -p takes an optional timeout: a following number is it.
+                            if (i + 1 < count && IsDigits(Word(i + 1)))
+                                value = _words[++i];
+                        }
+                        else if (i + 1 < count && (!Word(i + 1).StartsWith("-") || IsNegativeNumber(Word(i + 1))))
+                        {
+                            value = _words[++i];
+                        }
+                        else
+                        {
+                            throw new RuleProblem($"'{_line[name]}' needs a value");
+                        }
+                    }
+                    if (Contains(option))
+                        throw new RuleProblem($"'{_line[name]}' is given twice");
+                    _options[_optionCount++] = new ParsedOption(option, name, value);
+                }
+            }
+
+            private bool Contains(Option option) => TryGet(option, out _);
+
+            private bool TryGet(Option option, out ParsedOption value)
+            {
+                for (int i = 0; i < _optionCount; i++)
+                {
+                    if (_options[i].Option == option)
+                    {
+                        value = _options[i];
+                        return true;
                     }
                 }
-                if (options.ContainsKey(option))
-                    throw new RuleProblem($"'{name}' is given twice");
-                options.Add(new ParsedOption(option, name, value));
+                value = default;
+                return false;
             }
-            return options;
+
+            /// <summary>How many options of the group the line has, with the first two of them.</summary>
+            private int Find(ulong group, out ParsedOption first, out ParsedOption second)
+            {
+                first = second = default;
+                int found = 0;
+                for (int i = 0; i < _optionCount; i++)
+                {
+                    if ((group & Bit(_options[i].Option)) == 0)
+                        continue;
+                    if (found == 0)
+                        first = _options[i];
+                    else if (found == 1)
+                        second = _options[i];
+                    found++;
+                }
+                return found;
+            }
+
+            private Rule Build(int lineNumber)
+            {
+                int commands = Find(Commands, out var command, out var secondCommand);
+                if (commands == 0)
+                    throw new RuleProblem("no command (such as -A, -a, -E, -e, -D, -d, -C, -Z, --set)");
+                if (commands > 1)
+                    throw new RuleProblem($"two commands, '{Name(command)}' and '{Name(secondCommand)}'");
+                var rule = new Rule(lineNumber, _line.Trim(), command.Option switch
+                {
+                    Option.AddService => RuleCommand.AddService,
+                    Option.EditService => RuleCommand.EditService,
+                    Option.DeleteService => RuleCommand.DeleteService,
+                    Option.Clear => RuleCommand.Clear,
+                    Option.AddServer => RuleCommand.AddRealServer,
+                    Option.EditServer => RuleCommand.EditRealServer,
+                    Option.DeleteServer => RuleCommand.DeleteRealServer,
+                    Option.Zero => RuleCommand.Zero,
+                    Option.Set => RuleCommand.SetTimeouts,
+                    Option.StartDaemon => RuleCommand.StartDaemon,
+                    _ => RuleCommand.StopDaemon,
+                });
+
+                ulong allowed = AllowedOptions(rule.Command);
+                for (int i = 0; i < _optionCount; i++)
+                {
+                    if ((allowed & Bit(_options[i].Option)) == 0)
+                        throw new RuleProblem($"'{Name(_options[i])}' does not go with '{Name(command)}'");
+                }
+
+                switch (rule.Command)
+                {
+                    case RuleCommand.SetTimeouts:
+                        rule.Timeout = ParseTimeouts(ValueText(command));
+                        break;
+                    case RuleCommand.StartDaemon:
+                    case RuleCommand.StopDaemon:
+                        rule.Daemon = ParseDaemon(ValueText(command), rule.Command == RuleCommand.StartDaemon);
+                        break;
+                    case RuleCommand.Clear:
+                        break;
+                    default:
+                        rule.ServiceKey = ParseServiceKey(required: rule.Command != RuleCommand.Zero);
+                        break;
+                }
+                if (rule.Command is RuleCommand.AddService or RuleCommand.EditService)
+                    rule.Service = ParseService(rule.ServiceKey!);
+                if (rule.Command is RuleCommand.AddRealServer or RuleCommand.EditRealServer or RuleCommand.DeleteRealServer)
+                    rule.RealServer = ParseRealServer(rule.ServiceKey!, full: rule.Command != RuleCommand.DeleteRealServer);
+                return rule;
+            }
+
+            private LvsServiceKey? ParseServiceKey(bool required)
+            {
+                int services = Find(ServiceOptions, out var service, out var secondService);
+                bool ipv6 = Contains(Option.IPv6);
+                if (services == 0)
+                {
+                    if (required)
+                        throw new RuleProblem("no service (-t, -u, --sctp-service or -f)");
+                    if (ipv6)
+                        throw new RuleProblem("'-6' goes with a firewall-mark service (-f)");
+                    return null;
+                }
+                if (services > 1)
+                    throw new RuleProblem($"two services, '{Name(service)}' and '{Name(secondService)}'");
+                if (service.Option == Option.FwmarkService)
+                {
+                    uint mark = ParseFirewallMark(Value(service));
+                    return LvsServiceKey.ForFirewallMark(mark, ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+                }
+                if (ipv6)
+                    throw new RuleProblem("'-6' goes with a firewall-mark service (-f); an address service takes its family from its address");
+                var text = Value(service);
+                if (_lastServiceKey is not null && service.Option == _lastServiceOption && text.SequenceEqual(_lastServiceText))
+                    return _lastServiceKey;
+                var protocol = service.Option switch
+                {
+                    Option.TcpService => LvsProtocol.Tcp,
+                    Option.UdpService => LvsProtocol.Udp,
+                    _ => LvsProtocol.Sctp,
+                };
+                var (address, port) = ParseEndpoint(text, "service address");
+                _lastServiceKey = LvsServiceKey.ForAddress(protocol, address, port ?? 0);
+                _lastServiceOption = service.Option;
+                _lastServiceText = text.ToString();
+                return _lastServiceKey;
+            }
+
+            private LvsService ParseService(LvsServiceKey key)
+            {
+                var service = LvsService.Create(key);
+                if (TryGet(Option.Scheduler, out var scheduler))
+                    service.Scheduler = SchedulerName(Value(scheduler));
+                if (TryGet(Option.Persistent, out var persistent))
+                {
+                    service.Persistent = true;
+                    service.PersistenceTimeout = persistent.Value is null ? LvsService.DefaultPersistenceTimeout : ParseNumber(Value(persistent), "persistence timeout", 1, uint.MaxValue);
+                }
+                if (TryGet(Option.Netmask, out var mask))
+                    service.PersistenceMask = ValueText(mask);
+                if (TryGet(Option.PersistenceEngine, out var engine))
+                    service.PersistenceEngine = ValueText(engine);
+                service.OnePacket = Contains(Option.OnePacket);
+                if (TryGet(Option.SchedulerFlags, out var flags))
+                    service.SchedulerFlags = ValueText(flags).Split(',', StringSplitOptions.RemoveEmptyEntries);
+                try
+                {
+                    LvsValidation.ValidateService(service);
+                }
+                catch (LvsArgumentException e)
+                {
+                    throw new RuleProblem(e.Message.TrimEnd('.'));
+                }
+                return service;
+            }
+
+            private LvsRealServer ParseRealServer(LvsServiceKey key, bool full)
+            {
+                if (!TryGet(Option.RealServer, out var endpoint))
+                    throw new RuleProblem("no real server (-r)");
+                var (address, port) = ParseEndpoint(Value(endpoint), "real server address");
+                var server = new LvsRealServer { Address = address, Port = port ?? key.Port, AddressFamily = Addresses.FamilyOf(address) };
+                server.SetServiceKey(key);
+                if (!full)
+                    return server;
+                int methods = Find(ForwardingOptions, out var method, out var secondMethod);
+                if (methods > 1)
+                    throw new RuleProblem($"two forwarding methods, '{Name(method)}' and '{Name(secondMethod)}'");
+                server.ForwardingMethod = methods == 0 ? LvsForwardingMethod.Route : method.Option switch
+                {
+                    Option.Masquerading => LvsForwardingMethod.Masquerade,
+                    Option.Ipip => LvsForwardingMethod.Tunnel,
+                    _ => LvsForwardingMethod.Route,
+                };
+                // Like ipvsadm: only masquerading translates ports; the others reach the service's port.
+                if (server.ForwardingMethod != LvsForwardingMethod.Masquerade)
+                    server.Port = key.Port;
+                if (TryGet(Option.Weight, out var weight))
+                    server.Weight = (int)ParseNumber(Value(weight), "weight", 0, LvsValidation.MaxWeight);
+                if (TryGet(Option.UpperThreshold, out var upper))
+                    server.UpperThreshold = ParseNumber(Value(upper), "upper threshold", 0, int.MaxValue);
+                if (TryGet(Option.LowerThreshold, out var lower))
+                    server.LowerThreshold = ParseNumber(Value(lower), "lower threshold", 0, int.MaxValue);
+                if (TryGet(Option.TunnelType, out var type))
+                {
+                    server.TunnelType = Value(type) switch
+                    {
+                        "ipip" => LvsTunnelType.Ipip,
+                        "gue" => LvsTunnelType.Gue,
+                        "gre" => LvsTunnelType.Gre,
+                        _ => throw new RuleProblem($"'{ValueText(type)}' is not a tunnel type (ipip, gue or gre)"),
+                    };
+                }
+                if (TryGet(Option.TunnelPort, out var tunnelPort))
+                    server.TunnelPort = (ushort)ParseNumber(Value(tunnelPort), "tunnel port", 1, ushort.MaxValue);
+                int checksums = Find(ChecksumOptions, out var checksum, out var secondChecksum);
+                if (checksums > 1)
+                    throw new RuleProblem($"two tunnel checksum options, '{Name(checksum)}' and '{Name(secondChecksum)}'");
+                if (checksums == 1)
+                {
+                    server.TunnelChecksum = checksum.Option switch
+                    {
+                        Option.TunnelChecksum => LvsTunnelChecksum.Checksum,
+                        Option.TunnelRemoteChecksum => LvsTunnelChecksum.RemoteChecksum,
+                        _ => LvsTunnelChecksum.NoChecksum,
+                    };
+                }
+                if (server.ForwardingMethod == LvsForwardingMethod.Tunnel)
+                {
+                    server.TunnelType ??= LvsTunnelType.Ipip;
+                    server.TunnelChecksum ??= LvsTunnelChecksum.NoChecksum;
+                }
+                try
+                {
+                    LvsValidation.ValidateRealServer(key, server);
+                }
+                catch (LvsArgumentException e)
+                {
+                    throw new RuleProblem(e.Message.TrimEnd('.'));
+                }
+                return server;
+            }
+
+            private LvsSyncDaemon ParseDaemon(string state, bool start)
+            {
+                var daemon = new LvsSyncDaemon
+                {
+                    State = state switch
+                    {
+                        "master" => LvsSyncState.Master,
+                        "backup" => LvsSyncState.Backup,
+                        _ => throw new RuleProblem($"'{state}' is not a sync daemon state (master or backup)"),
+                    },
+                };
+                if (!start)
+                    return daemon;
+                daemon.Interface = TryGet(Option.McastInterface, out var name) ? ValueText(name) : throw new RuleProblem("'--start-daemon' needs '--mcast-interface'");
+                daemon.SyncId = TryGet(Option.SyncId, out var id) ? ParseNumber(Value(id), "sync id", 0, 255) : 0;
+                if (TryGet(Option.SyncMaxLength, out var length))
+                    daemon.MaxLength = (ushort)ParseNumber(Value(length), "sync maximum length", 1, ushort.MaxValue);
+                if (TryGet(Option.McastGroup, out var group))
+                {
+                    if (!IPAddress.TryParse(Value(group), out var address))
+                        throw new RuleProblem($"'{ValueText(group)}' is not a multicast group address");
+                    daemon.Group = address;
+                }
+                if (TryGet(Option.McastPort, out var port))
+                    daemon.Port = (ushort)ParseNumber(Value(port), "multicast port", 1, ushort.MaxValue);
+                if (TryGet(Option.McastTtl, out var ttl))
+                    daemon.Ttl = (byte)ParseNumber(Value(ttl), "multicast ttl", 1, 255);
+                return daemon;
+            }
         }
 
-        private static bool IsNegativeNumber(string token) => token.Length > 1 && token[0] == '-' && token.Skip(1).All(char.IsDigit);
+        private static bool IsDigits(ReadOnlySpan<char> text)
+        {
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                    return false;
+            }
+            return true;
+        }
 
-        private static bool IsListingOption(string name) =>
+        private static bool IsNegativeNumber(ReadOnlySpan<char> token) => token.Length > 1 && token[0] == '-' && IsDigits(token.Slice(1));
+
+        private static bool IsListingOption(ReadOnlySpan<char> name) =>
             name is "-L" or "-l" or "--list" or "-S" or "--save" or "-R" or "--restore" or "-h" or "--help" or "-v" or "--version" or "-c" or "--connection";
 
-        private static Rule Build(OptionSet options, string line, int lineNumber)
+        /// <summary>The scheduler's name; the usual ones as shared strings, since a large table names them thousands of times.</summary>
+        private static string SchedulerName(ReadOnlySpan<char> name)
         {
-            var commands = options.Of(Commands);
-            if (commands.Count == 0)
-                throw new RuleProblem("no command (such as -A, -a, -E, -e, -D, -d, -C, -Z, --set)");
-            if (commands.Count > 1)
-                throw new RuleProblem($"two commands, '{commands[0].Name}' and '{commands[1].Name}'");
-            var command = commands[0];
-            var rule = new Rule(lineNumber, line.Trim(), command.Option switch
+            foreach (string known in LvsValidation.KnownSchedulers)
             {
-                Option.AddService => RuleCommand.AddService,
-                Option.EditService => RuleCommand.EditService,
-                Option.DeleteService => RuleCommand.DeleteService,
-                Option.Clear => RuleCommand.Clear,
-                Option.AddServer => RuleCommand.AddRealServer,
-                Option.EditServer => RuleCommand.EditRealServer,
-                Option.DeleteServer => RuleCommand.DeleteRealServer,
-                Option.Zero => RuleCommand.Zero,
-                Option.Set => RuleCommand.SetTimeouts,
-                Option.StartDaemon => RuleCommand.StartDaemon,
-                _ => RuleCommand.StopDaemon,
-            });
-
-            var allowed = AllowedOptions[rule.Command];
-            var stray = options.Values.Find(o => !allowed.Contains(o.Option));
-            if (stray is not null)
-                throw new RuleProblem($"'{stray.Name}' does not go with '{command.Name}'");
-
-            var byOption = options;
-            switch (rule.Command)
-            {
-                case RuleCommand.SetTimeouts:
-                    rule.Timeout = ParseTimeouts(command.Value!);
-                    break;
-                case RuleCommand.StartDaemon:
-                case RuleCommand.StopDaemon:
-                    rule.Daemon = ParseDaemon(command.Value!, byOption, rule.Command == RuleCommand.StartDaemon);
-                    break;
-                case RuleCommand.Clear:
-                    break;
-                default:
-                    rule.ServiceKey = ParseServiceKey(byOption, required: rule.Command != RuleCommand.Zero);
-                    break;
+                if (name.SequenceEqual(known))
+                    return known;
             }
-            if (rule.Command is RuleCommand.AddService or RuleCommand.EditService)
-                rule.Service = ParseService(rule.ServiceKey!, byOption);
-            if (rule.Command is RuleCommand.AddRealServer or RuleCommand.EditRealServer or RuleCommand.DeleteRealServer)
-                rule.RealServer = ParseRealServer(rule.ServiceKey!, byOption, full: rule.Command != RuleCommand.DeleteRealServer);
-            return rule;
-        }
-
-        private static LvsServiceKey? ParseServiceKey(OptionSet options, bool required)
-        {
-            var given = options.Of(ServiceOptions);
-            if (given.Count == 0)
-            {
-                if (required)
-                    throw new RuleProblem("no service (-t, -u, --sctp-service or -f)");
-                if (options.ContainsKey(Option.IPv6))
-                    throw new RuleProblem("'-6' goes with a firewall-mark service (-f)");
-                return null;
-            }
-            if (given.Count > 1)
-                throw new RuleProblem($"two services, '{given[0].Name}' and '{given[1].Name}'");
-            var service = given[0];
-            if (service.Option == Option.FwmarkService)
-            {
-                uint mark = ParseFirewallMark(service.Value!);
-                return LvsServiceKey.ForFirewallMark(mark, options.ContainsKey(Option.IPv6) ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
-            }
-            if (options.ContainsKey(Option.IPv6))
-                throw new RuleProblem("'-6' goes with a firewall-mark service (-f); an address service takes its family from its address");
-            var protocol = service.Option switch
-            {
-                Option.TcpService => LvsProtocol.Tcp,
-                Option.UdpService => LvsProtocol.Udp,
-                _ => LvsProtocol.Sctp,
-            };
-            var (address, port) = ParseEndpoint(service.Value!, "service address");
-            return LvsServiceKey.ForAddress(protocol, address, port ?? 0);
+            return name.ToString();
         }
 
         /// <summary>A mark from 1 to 4294967295; ipvsadm 1.31 writes marks from 2^31 up as negative numbers, read here as it meant them.</summary>
-        private static uint ParseFirewallMark(string text)
+        private static uint ParseFirewallMark(ReadOnlySpan<char> text)
         {
             if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint mark) && mark != 0)
                 return mark;
             if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int negative) && negative < 0)
                 return unchecked((uint)negative);
-            throw new RuleProblem($"'{text}' is not a firewall mark (1 to 4294967295)");
+            throw new RuleProblem($"'{text.ToString()}' is not a firewall mark (1 to 4294967295)");
         }
 
-        private static (IPAddress Address, ushort? Port) ParseEndpoint(string text, string what)
+        private static (IPAddress Address, ushort? Port) ParseEndpoint(ReadOnlySpan<char> text, string what)
         {
-            string endpoint = text;
+            var endpoint = text;
             ushort? namedPort = null;
             int colon = text.LastIndexOf(':');
-            bool bracketed = text.StartsWith("[", StringComparison.Ordinal);
+            bool bracketed = text.StartsWith("[");
             if (colon > 0 && (bracketed ? text[colon - 1] == ']' : text.IndexOf(':') == colon))
             {
-                string portText = text.Substring(colon + 1);
-                if (portText.Length > 0 && !portText.All(char.IsDigit))
+                var portText = text.Slice(colon + 1);
+                if (portText.Length > 0 && !IsDigits(portText))
                 {
-                    namedPort = ServicePorts.Lookup(portText) ?? throw new RuleProblem($"'{portText}' is not a port number or a service name in /etc/services");
-                    endpoint = text.Substring(0, colon);
+                    namedPort = ServicePorts.Lookup(portText.ToString()) ?? throw new RuleProblem($"'{portText.ToString()}' is not a port number or a service name in /etc/services");
+                    endpoint = text.Slice(0, colon);
                 }
             }
             if (!Addresses.TryParseEndpoint(endpoint, out var address, out var port, out string error))
@@ -376,104 +579,9 @@ namespace LvsAdmin.Rules
             return (address!, namedPort ?? port);
         }
 
-        private static LvsService ParseService(LvsServiceKey key, OptionSet options)
-        {
-            var service = LvsService.Create(key);
-            if (options.TryGetValue(Option.Scheduler, out var scheduler))
-                service.Scheduler = scheduler.Value!;
-            if (options.TryGetValue(Option.Persistent, out var persistent))
-            {
-                service.Persistent = true;
-                service.PersistenceTimeout = persistent.Value is null ? LvsService.DefaultPersistenceTimeout : ParseNumber(persistent.Value, "persistence timeout", 1, uint.MaxValue);
-            }
-            if (options.TryGetValue(Option.Netmask, out var mask))
-                service.PersistenceMask = mask.Value!;
-            if (options.TryGetValue(Option.PersistenceEngine, out var engine))
-                service.PersistenceEngine = engine.Value;
-            service.OnePacket = options.ContainsKey(Option.OnePacket);
-            if (options.TryGetValue(Option.SchedulerFlags, out var flags))
-                service.SchedulerFlags = flags.Value!.Split(',', StringSplitOptions.RemoveEmptyEntries);
-            try
-            {
-                LvsValidation.ValidateService(service);
-            }
-            catch (LvsArgumentException e)
-            {
-                throw new RuleProblem(e.Message.TrimEnd('.'));
-            }
-            return service;
-        }
-
-        private static LvsRealServer ParseRealServer(LvsServiceKey key, OptionSet options, bool full)
-        {
-            if (!options.TryGetValue(Option.RealServer, out var endpoint))
-                throw new RuleProblem("no real server (-r)");
-            var (address, port) = ParseEndpoint(endpoint.Value!, "real server address");
-            var server = new LvsRealServer { Address = address, Port = port ?? key.Port, AddressFamily = Addresses.FamilyOf(address) };
-            server.SetServiceKey(key);
-            if (!full)
-                return server;
-            var methods = options.Of(ForwardingOptions);
-            if (methods.Count > 1)
-                throw new RuleProblem($"two forwarding methods, '{methods[0].Name}' and '{methods[1].Name}'");
-            server.ForwardingMethod = methods.Count == 0 ? LvsForwardingMethod.Route : methods[0].Option switch
-            {
-                Option.Masquerading => LvsForwardingMethod.Masquerade,
-                Option.Ipip => LvsForwardingMethod.Tunnel,
-                _ => LvsForwardingMethod.Route,
-            };
-            // Like ipvsadm: only masquerading translates ports; the others reach the service's port.
-            if (server.ForwardingMethod != LvsForwardingMethod.Masquerade)
-                server.Port = key.Port;
-            if (options.TryGetValue(Option.Weight, out var weight))
-                server.Weight = (int)ParseNumber(weight.Value!, "weight", 0, LvsValidation.MaxWeight);
-            if (options.TryGetValue(Option.UpperThreshold, out var upper))
-                server.UpperThreshold = ParseNumber(upper.Value!, "upper threshold", 0, int.MaxValue);
-            if (options.TryGetValue(Option.LowerThreshold, out var lower))
-                server.LowerThreshold = ParseNumber(lower.Value!, "lower threshold", 0, int.MaxValue);
-            if (options.TryGetValue(Option.TunnelType, out var type))
-            {
-                server.TunnelType = type.Value switch
-                {
-                    "ipip" => LvsTunnelType.Ipip,
-                    "gue" => LvsTunnelType.Gue,
-                    "gre" => LvsTunnelType.Gre,
-                    _ => throw new RuleProblem($"'{type.Value}' is not a tunnel type (ipip, gue or gre)"),
-                };
-            }
-            if (options.TryGetValue(Option.TunnelPort, out var tunnelPort))
-                server.TunnelPort = (ushort)ParseNumber(tunnelPort.Value!, "tunnel port", 1, ushort.MaxValue);
-            var checksums = options.Of(ChecksumOptions);
-            if (checksums.Count > 1)
-                throw new RuleProblem($"two tunnel checksum options, '{checksums[0].Name}' and '{checksums[1].Name}'");
-            if (checksums.Count == 1)
-            {
-                server.TunnelChecksum = checksums[0].Option switch
-                {
-                    Option.TunnelChecksum => LvsTunnelChecksum.Checksum,
-                    Option.TunnelRemoteChecksum => LvsTunnelChecksum.RemoteChecksum,
-                    _ => LvsTunnelChecksum.NoChecksum,
-                };
-            }
-            if (server.ForwardingMethod == LvsForwardingMethod.Tunnel)
-            {
-                server.TunnelType ??= LvsTunnelType.Ipip;
-                server.TunnelChecksum ??= LvsTunnelChecksum.NoChecksum;
-            }
-            try
-            {
-                LvsValidation.ValidateRealServer(key, server);
-            }
-            catch (LvsArgumentException e)
-            {
-                throw new RuleProblem(e.Message.TrimEnd('.'));
-            }
-            return server;
-        }
-
         private static LvsTimeout ParseTimeouts(string text)
         {
-            var parts = text.Split(' ');
+            var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             return new LvsTimeout
             {
                 Tcp = ParseNumber(parts[0], "tcp timeout", 0, int.MaxValue),
@@ -482,41 +590,11 @@ namespace LvsAdmin.Rules
             };
         }
 
-        private static LvsSyncDaemon ParseDaemon(string state, OptionSet options, bool start)
-        {
-            var daemon = new LvsSyncDaemon
-            {
-                State = state switch
-                {
-                    "master" => LvsSyncState.Master,
-                    "backup" => LvsSyncState.Backup,
-                    _ => throw new RuleProblem($"'{state}' is not a sync daemon state (master or backup)"),
-                },
-            };
-            if (!start)
-                return daemon;
-            daemon.Interface = options.TryGetValue(Option.McastInterface, out var name) ? name.Value! : throw new RuleProblem("'--start-daemon' needs '--mcast-interface'");
-            daemon.SyncId = options.TryGetValue(Option.SyncId, out var id) ? ParseNumber(id.Value!, "sync id", 0, 255) : 0;
-            if (options.TryGetValue(Option.SyncMaxLength, out var length))
-                daemon.MaxLength = (ushort)ParseNumber(length.Value!, "sync maximum length", 1, ushort.MaxValue);
-            if (options.TryGetValue(Option.McastGroup, out var group))
-            {
-                if (!IPAddress.TryParse(group.Value, out var address))
-                    throw new RuleProblem($"'{group.Value}' is not a multicast group address");
-                daemon.Group = address;
-            }
-            if (options.TryGetValue(Option.McastPort, out var port))
-                daemon.Port = (ushort)ParseNumber(port.Value!, "multicast port", 1, ushort.MaxValue);
-            if (options.TryGetValue(Option.McastTtl, out var ttl))
-                daemon.Ttl = (byte)ParseNumber(ttl.Value!, "multicast ttl", 1, 255);
-            return daemon;
-        }
-
-        private static uint ParseNumber(string text, string what, uint minimum, uint maximum)
+        private static uint ParseNumber(ReadOnlySpan<char> text, string what, uint minimum, uint maximum)
         {
             if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint value) && value >= minimum && value <= maximum)
                 return value;
-            throw new RuleProblem($"'{text}' is not a valid {what} ({minimum} to {maximum})");
+            throw new RuleProblem($"'{text.ToString()}' is not a valid {what} ({minimum} to {maximum})");
         }
     }
 
