@@ -5,14 +5,18 @@
     For each table size it times, in one boot: ipvsadm -R, ipvsadm -Sn, ipvsadm -C then -R of a table
     with 1% changed; Import-LvsRules, Export-LvsRules, Get-LvsService | Get-LvsRealServer and
     Import-LvsRules -Replace of the same changes, in this process; and Import-LvsRules in a new pwsh
-    (start-up included). It prints a table and writes JSON. Nothing here asserts a time.
+    (start-up included). Reads (ipvsadm -Sn, Export, Get | Get) and -Replace run -Repeat times and
+    their median is reported: single runs in the test kernel vary by a third. It prints a table and
+    writes JSON. Nothing here asserts a time.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultPath,
     # Table sizes, comma-separated: pwsh -File hands arguments over as text.
     [Parameter(Mandatory)] [string] $Services,
-    [Parameter(Mandatory)] [int] $RealServers
+    [Parameter(Mandatory)] [int] $RealServers,
+    # How many times each read and each -Replace runs; the median is reported.
+    [int] $Repeat = 3
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
@@ -52,6 +56,11 @@ function Measure-Seconds([scriptblock] $Action) {
     [math]::Round((Measure-Command $Action).TotalSeconds, 3)
 }
 
+function Get-Median([double[]] $Values) {
+    $sorted = $Values | Sort-Object
+    $sorted[[math]::Floor($sorted.Count / 2)]
+}
+
 $dotnet = [Environment]::ProcessPath
 $pwsh = Join-Path $PSHOME 'pwsh.dll'
 $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ }) {
@@ -70,7 +79,9 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         $name
     }
     $ipvsadmRestore = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $rules"
-    $ipvsadmSave = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -Sn > $work/saved.txt"
+    # Reads are repeated and their median kept: single runs in the test kernel vary by a third.
+    $ipvsadmSaves = foreach ($run in 1..$Repeat) { Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -Sn > $work/saved.txt" }
+    $ipvsadmSave = [pscustomobject]@{ Seconds = Get-Median $ipvsadmSaves.Seconds; PeakMB = ($ipvsadmSaves.PeakMB | Measure-Object -Maximum).Maximum }
     $ipvsadmClear = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -C"
     $ipvsadmReplace = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $changed"
 
@@ -79,11 +90,16 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     # The default error preference: under -ErrorAction Stop, Import-LvsRules sends rules one at a time.
     $import = Measure-Seconds { Import-LvsRules -Path $rules @at }
     if (@(ip netns exec $lvsNs ipvsadm -Sn).Count -ne $lines) { throw "Import-LvsRules left $(@(ip netns exec $lvsNs ipvsadm -Sn).Count) rules of $lines." }
-    $export = Measure-Seconds { $script:exported = Export-LvsRules @at }
+    $export = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:exported = Export-LvsRules @at } })
     if ($script:exported.Count -ne $lines) { throw "Export-LvsRules wrote $($script:exported.Count) rules of $lines." }
-    $get = Measure-Seconds { $script:servers = Get-LvsService @at | Get-LvsRealServer @at }
-    $replace = Measure-Seconds { Import-LvsRules -Path $changed -Replace @at }
-    if (Compare-LvsRules -Path $changed @at) { throw 'Import-LvsRules -Replace left differences.' }
+    $get = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:servers = Get-LvsService @at | Get-LvsRealServer @at } })
+    if ($script:servers.Count -ne $lines - $count) { throw "Get-LvsService | Get-LvsRealServer gave $($script:servers.Count) real servers of $($lines - $count)." }
+    # Each run changes 1% of the table: to the changed rules, back to the original ones, and so on.
+    $replace = Get-Median (1..$Repeat | ForEach-Object {
+        $target = if ($_ % 2) { $changed } else { $rules }
+        Measure-Seconds { Import-LvsRules -Path $target -Replace @at }
+        if (Compare-LvsRules -Path $target @at) { throw 'Import-LvsRules -Replace left differences.' }
+    })
 
     $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules' -NetworkNamespace $processNs`""
     $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt' -NetworkNamespace $processNs`""

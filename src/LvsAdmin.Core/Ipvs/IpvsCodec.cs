@@ -101,33 +101,34 @@ namespace LvsAdmin.Ipvs
         {
             ushort? family = null;
             LvsProtocol? protocol = null;
-            byte[]? address = null;
+            ReadOnlySpan<byte> address = default;
+            bool hasAddress = false;
             ushort port = 0;
             uint mark = 0, flags = 0, timeout = 0, netmask = 0;
             string? scheduler = null, engine = null;
-            LvsStatistics? statistics32 = null, statistics64 = null;
+            ReadOnlySpan<byte> statistics = default, statistics64 = default;
             foreach (var attribute in attributes)
             {
                 switch (attribute.Type)
                 {
                     case ServiceAttribute.AddressFamily: family = attribute.GetU16(); break;
                     case ServiceAttribute.Protocol: protocol = (LvsProtocol)attribute.GetU16(); break;
-                    case ServiceAttribute.Address: address = attribute.Value.ToArray(); break;
+                    case ServiceAttribute.Address: address = attribute.Value; hasAddress = true; break;
                     case ServiceAttribute.Port: port = attribute.GetU16BigEndian(); break;
                     case ServiceAttribute.FirewallMark: mark = attribute.GetU32(); break;
-                    case ServiceAttribute.SchedulerName: scheduler = attribute.GetString(); break;
+                    case ServiceAttribute.SchedulerName: scheduler = SchedulerName(attribute); break;
                     case ServiceAttribute.Flags: flags = attribute.GetU32(); break;
                     case ServiceAttribute.Timeout: timeout = attribute.GetU32(); break;
                     case ServiceAttribute.Netmask: netmask = attribute.GetU32(); break;
                     case ServiceAttribute.PersistenceEngine: engine = attribute.GetString(); break;
-                    case ServiceAttribute.Statistics: statistics32 = DecodeStatistics(attribute.Nested, wide: false); break;
-                    case ServiceAttribute.Statistics64: statistics64 = DecodeStatistics(attribute.Nested, wide: true); break;
+                    case ServiceAttribute.Statistics: statistics = attribute.Value; break;
+                    case ServiceAttribute.Statistics64: statistics64 = attribute.Value; break;
                 }
             }
             if (family is null)
                 throw new NetlinkProtocolException("A service reply has no address family.");
             var addressFamily = FromKernelFamily(family.Value);
-            if (mark == 0 && (protocol is null || address is null))
+            if (mark == 0 && (protocol is null || !hasAddress))
                 throw new NetlinkProtocolException("A service reply has neither a firewall mark nor a protocol and address.");
             scheduler ??= "";
             return new LvsService
@@ -135,7 +136,7 @@ namespace LvsAdmin.Ipvs
                 AddressFamily = addressFamily,
                 FirewallMark = mark,
                 Protocol = mark == 0 ? protocol : null,
-                Address = mark == 0 ? AddressFrom(address!, addressFamily) : null,
+                Address = mark == 0 ? AddressFrom(address, addressFamily) : null,
                 Port = mark == 0 ? port : (ushort)0,
                 Scheduler = scheduler,
                 Persistent = (flags & ServiceFlags.Persistent) != 0,
@@ -144,7 +145,7 @@ namespace LvsAdmin.Ipvs
                 PersistenceEngine = string.IsNullOrEmpty(engine) ? null : engine,
                 OnePacket = (flags & ServiceFlags.OnePacket) != 0,
                 SchedulerFlags = ServiceFlags.NamesOf(flags, scheduler),
-                Statistics = statistics64 ?? statistics32 ?? new LvsStatistics(),
+                Statistics = DecodeStatistics(statistics, statistics64),
             };
         }
 
@@ -162,17 +163,18 @@ namespace LvsAdmin.Ipvs
         private static LvsRealServer DecodeRealServerAttributes(NetlinkAttributeEnumerator attributes, LvsServiceKey key)
         {
             var family = key.AddressFamily;
-            byte[]? address = null;
+            ReadOnlySpan<byte> address = default;
+            bool hasAddress = false;
             var server = new LvsRealServer();
             server.SetServiceKey(key);
-            LvsStatistics? statistics32 = null, statistics64 = null;
+            ReadOnlySpan<byte> statistics = default, statistics64 = default;
             byte tunnelType = 0;
             ushort tunnelFlags = 0;
             foreach (var attribute in attributes)
             {
                 switch (attribute.Type)
                 {
-                    case DestinationAttribute.Address: address = attribute.Value.ToArray(); break;
+                    case DestinationAttribute.Address: address = attribute.Value; hasAddress = true; break;
                     case DestinationAttribute.Port: server.Port = attribute.GetU16BigEndian(); break;
                     case DestinationAttribute.ForwardingMethod: server.ForwardingMethod = (LvsForwardingMethod)(attribute.GetU32() & ForwardingMask); break;
                     case DestinationAttribute.Weight: server.Weight = (int)attribute.GetU32(); break;
@@ -185,11 +187,11 @@ namespace LvsAdmin.Ipvs
                     case DestinationAttribute.TunnelType: tunnelType = attribute.GetU8(); break;
                     case DestinationAttribute.TunnelPort: server.TunnelPort = attribute.GetU16BigEndian(); break;
                     case DestinationAttribute.TunnelFlags: tunnelFlags = attribute.GetU16(); break;
-                    case DestinationAttribute.Statistics: statistics32 = DecodeStatistics(attribute.Nested, wide: false); break;
-                    case DestinationAttribute.Statistics64: statistics64 = DecodeStatistics(attribute.Nested, wide: true); break;
+                    case DestinationAttribute.Statistics: statistics = attribute.Value; break;
+                    case DestinationAttribute.Statistics64: statistics64 = attribute.Value; break;
                 }
             }
-            if (address is null)
+            if (!hasAddress)
                 throw new NetlinkProtocolException("A real-server reply has no address.");
             server.AddressFamily = family;
             server.Address = AddressFrom(address, family);
@@ -202,16 +204,27 @@ namespace LvsAdmin.Ipvs
             {
                 server.TunnelPort = 0;
             }
-            server.Statistics = statistics64 ?? statistics32 ?? new LvsStatistics();
+            server.Statistics = DecodeStatistics(statistics, statistics64);
             return server;
         }
 
-        private static IPAddress AddressFrom(byte[] bytes, AddressFamily family)
+        private static IPAddress AddressFrom(ReadOnlySpan<byte> bytes, AddressFamily family)
         {
             int length = family == AddressFamily.InterNetworkV6 ? 16 : 4;
             if (bytes.Length < length)
                 throw new NetlinkProtocolException($"An address attribute has {bytes.Length} bytes where {length} are needed.");
-            return new IPAddress(bytes.AsSpan(0, length));
+            return new IPAddress(bytes.Slice(0, length));
+        }
+
+        /// <summary>The 64-bit counters when the kernel sends them (since 4.x it sends both), else the 32-bit ones.</summary>
+        private static LvsStatistics DecodeStatistics(ReadOnlySpan<byte> statistics, ReadOnlySpan<byte> statistics64) =>
+            statistics64.IsEmpty ? DecodeStatistics(new NetlinkAttributeEnumerator(statistics), wide: false) : DecodeStatistics(new NetlinkAttributeEnumerator(statistics64), wide: true);
+
+        private static string SchedulerName(NetlinkAttribute attribute)
+        {
+            var name = attribute.Value;
+            int end = name.IndexOf((byte)0);
+            return LvsValidation.KnownScheduler(end < 0 ? name : name.Slice(0, end)) ?? attribute.GetString();
         }
 
         private static LvsStatistics DecodeStatistics(NetlinkAttributeEnumerator attributes, bool wide)

@@ -7,6 +7,7 @@ namespace LvsAdmin
     public sealed class LvsRealServer
     {
         private LvsServiceKey? _serviceKey;
+        private LvsStatistics? _statistics;
 
         /// <summary>The virtual service's key text, such as 'TCP 10.0.0.1:80'.</summary>
         public string Service { get; set; } = "";
@@ -25,7 +26,12 @@ namespace LvsAdmin
         public LvsTunnelType? TunnelType { get; set; }
         public ushort TunnelPort { get; set; }
         public LvsTunnelChecksum? TunnelChecksum { get; set; }
-        public LvsStatistics Statistics { get; set; } = new LvsStatistics();
+        /// <summary>The counters; zero until the kernel reports some (created on first use: tables are large).</summary>
+        public LvsStatistics Statistics
+        {
+            get => _statistics ??= new LvsStatistics();
+            set => _statistics = value;
+        }
 
         public LvsServiceKey GetServiceKey() => _serviceKey ??= LvsServiceKey.Parse(Service);
 

@@ -10,6 +10,9 @@ namespace LvsAdmin
         public const string DefaultScheduler = "wlc";
         public const uint DefaultPersistenceTimeout = 300;
 
+        private LvsStatistics? _statistics;
+        private LvsServiceKey? _key;
+
         public LvsProtocol? Protocol { get; set; }
         public IPAddress? Address { get; set; }
         public ushort Port { get; set; }
@@ -27,12 +30,29 @@ namespace LvsAdmin
         public string? PersistenceEngine { get; set; }
         public bool OnePacket { get; set; }
         public string[] SchedulerFlags { get; set; } = Array.Empty<string>();
-        public LvsStatistics Statistics { get; set; } = new LvsStatistics();
+        /// <summary>The counters; zero until the kernel reports some (created on first use: tables are large).</summary>
+        public LvsStatistics Statistics
+        {
+            get => _statistics ??= new LvsStatistics();
+            set => _statistics = value;
+        }
 
-        public LvsServiceKey GetKey() => FirewallMark != 0
-            ? LvsServiceKey.ForFirewallMark(FirewallMark, AddressFamily)
-            : LvsServiceKey.ForAddress(Protocol ?? throw new InvalidOperationException("A service without a firewall mark needs a protocol."),
-                Address ?? throw new InvalidOperationException("A service without a firewall mark needs an address."), Port);
+        /// <summary>The service's key; kept while the properties it is made of stay as they are.</summary>
+        public LvsServiceKey GetKey()
+        {
+            if (_key is null || !KeyMatches(_key))
+            {
+                _key = FirewallMark != 0
+                    ? LvsServiceKey.ForFirewallMark(FirewallMark, AddressFamily)
+                    : LvsServiceKey.ForAddress(Protocol ?? throw new InvalidOperationException("A service without a firewall mark needs a protocol."),
+                        Address ?? throw new InvalidOperationException("A service without a firewall mark needs an address."), Port);
+            }
+            return _key;
+        }
+
+        private bool KeyMatches(LvsServiceKey key) => FirewallMark != 0
+            ? key.FirewallMark == FirewallMark && key.AddressFamily == AddressFamily
+            : key.FirewallMark == 0 && key.Protocol == Protocol && key.Port == Port && ReferenceEquals(key.Address, Address);
 
         /// <summary>A service with the given key and ipvsadm's defaults for everything else.</summary>
         public static LvsService Create(LvsServiceKey key) => new LvsService

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace LvsAdmin
@@ -21,6 +22,28 @@ namespace LvsAdmin
 
         /// <summary>The schedulers of mainline Linux, for completion and help; the kernel decides which it has.</summary>
         public static readonly string[] KnownSchedulers = { "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos" };
+
+        /// <summary>The known scheduler of this name as a shared string, or null: a large table names the same few thousands of times.</summary>
+        internal static string? KnownScheduler(ReadOnlySpan<char> name)
+        {
+            foreach (string known in KnownSchedulers)
+            {
+                if (name.SequenceEqual(known))
+                    return known;
+            }
+            return null;
+        }
+
+        /// <inheritdoc cref="KnownScheduler(ReadOnlySpan{char})"/>
+        internal static string? KnownScheduler(ReadOnlySpan<byte> asciiName)
+        {
+            foreach (string known in KnownSchedulers)
+            {
+                if (Ascii.Equals(asciiName, known))
+                    return known;
+            }
+            return null;
+        }
 
         public static void ValidateService(LvsService service)
         {

@@ -24,6 +24,8 @@ namespace LvsAdmin
         /// <summary>The names of the scheduler bits set in flags, as ipvsadm names them for this scheduler.</summary>
         public static string[] NamesOf(uint flags, string scheduler)
         {
+            if ((flags & (Scheduler1 | Scheduler2 | Scheduler3)) == 0)
+                return Array.Empty<string>();
             var names = new List<string>();
             for (int i = 0; i < SchedulerBits.Length; i++)
             {
@@ -69,7 +71,9 @@ namespace LvsAdmin
                     return prefix;
                 throw new ArgumentException($"'{mask}' is not an IPv6 persistence mask: give a prefix length from 1 to 128.");
             }
-            if (mask.Split('.').Length == 4 && IPAddress.TryParse(mask, out var address) && address.AddressFamily == AddressFamily.InterNetwork)
+            if (mask == DefaultMask(family))
+                return uint.MaxValue;
+            if (mask.AsSpan().Count('.') == 3 && IPAddress.TryParse(mask, out var address) && address.AddressFamily == AddressFamily.InterNetwork)
             {
                 var bytes = address.GetAddressBytes();
                 return BitConverter.ToUInt32(bytes, 0);
@@ -80,6 +84,6 @@ namespace LvsAdmin
         public static string DecodeMask(uint value, AddressFamily family) =>
             family == AddressFamily.InterNetworkV6
                 ? value.ToString(CultureInfo.InvariantCulture)
-                : new IPAddress(BitConverter.GetBytes(value)).ToString();
+                : value == uint.MaxValue ? DefaultMask(family) : new IPAddress(value).ToString();
     }
 }

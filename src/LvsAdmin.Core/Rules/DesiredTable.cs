@@ -37,6 +37,18 @@ namespace LvsAdmin.Rules
             public int LineNumber { get; internal set; }
             internal List<(LvsRealServer RealServer, int LineNumber)> Servers { get; } = new List<(LvsRealServer, int)>();
             public IReadOnlyList<(LvsRealServer RealServer, int LineNumber)> RealServers => Servers;
+            internal List<LvsRealServer> RealServerList => Servers.ConvertAll(s => s.RealServer);
+
+            internal int IndexOf(LvsRealServer server)
+            {
+                for (int i = 0; i < Servers.Count; i++)
+                {
+                    var candidate = Servers[i].RealServer;
+                    if (candidate.Port == server.Port && candidate.Address.Equals(server.Address))
+                        return i;
+                }
+                return -1;
+            }
         }
 
         private readonly Dictionary<LvsServiceKey, ServiceEntry> _services = new Dictionary<LvsServiceKey, ServiceEntry>();
@@ -100,7 +112,7 @@ namespace LvsAdmin.Rules
                     if (entry is null)
                         return NoService(rule);
                     var server = rule.RealServer!;
-                    int index = entry.Servers.FindIndex(s => s.RealServer.Address.Equals(server.Address) && s.RealServer.Port == server.Port);
+                    int index = entry.IndexOf(server);
                     if (rule.Command == RuleCommand.AddRealServer)
                     {
                         if (index >= 0)

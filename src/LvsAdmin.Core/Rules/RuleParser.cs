@@ -401,7 +401,7 @@ namespace LvsAdmin.Rules
             {
                 var service = LvsService.Create(key);
                 if (TryGet(Option.Scheduler, out var scheduler))
-                    service.Scheduler = SchedulerName(Value(scheduler));
+                    service.Scheduler = LvsValidation.KnownScheduler(Value(scheduler)) ?? ValueText(scheduler);
                 if (TryGet(Option.Persistent, out var persistent))
                 {
                     service.Persistent = true;
@@ -537,17 +537,6 @@ namespace LvsAdmin.Rules
 
         private static bool IsListingOption(ReadOnlySpan<char> name) =>
             name is "-L" or "-l" or "--list" or "-S" or "--save" or "-R" or "--restore" or "-h" or "--help" or "-v" or "--version" or "-c" or "--connection";
-
-        /// <summary>The scheduler's name; the usual ones as shared strings, since a large table names them thousands of times.</summary>
-        private static string SchedulerName(ReadOnlySpan<char> name)
-        {
-            foreach (string known in LvsValidation.KnownSchedulers)
-            {
-                if (name.SequenceEqual(known))
-                    return known;
-            }
-            return name.ToString();
-        }
 
         /// <summary>A mark from 1 to 4294967295; ipvsadm 1.31 writes marks from 2^31 up as negative numbers, read here as it meant them.</summary>
         private static uint ParseFirewallMark(ReadOnlySpan<char> text)

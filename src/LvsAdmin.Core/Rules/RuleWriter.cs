@@ -17,10 +17,12 @@ namespace LvsAdmin.Rules
             var entries = new List<LvsTableEntry>(table);
             entries.Sort((x, y) => IpvsadmOrder.Compare(x.Service, y.Service));
             var line = new StringBuilder(128);
+            var servers = new List<LvsRealServer>();
             foreach (var entry in entries)
             {
-                yield return ServiceLine(entry.Service);
-                var servers = new List<LvsRealServer>(entry.RealServers);
+                yield return AppendService(line.Clear(), entry.Service).ToString();
+                servers.Clear();
+                servers.AddRange(entry.RealServers);
                 servers.Sort(IpvsadmOrder.Compare);
                 string key = KeyText(entry.Service.GetKey());
                 foreach (var server in servers)
@@ -28,14 +30,15 @@ namespace LvsAdmin.Rules
             }
         }
 
-        public static string ServiceLine(LvsService service)
+        public static string ServiceLine(LvsService service) => AppendService(new StringBuilder(128), service).ToString();
+
+        private static StringBuilder AppendService(StringBuilder line, LvsService service)
         {
-            var line = new StringBuilder("-A ", 128);
-            line.Append(KeyText(service.GetKey()));
+            line.Append("-A ").Append(KeyText(service.GetKey()));
             line.Append(" -s ").Append(service.Scheduler);
             if (service.Persistent)
             {
-                line.Append(" -p ").Append(service.PersistenceTimeout.ToString(CultureInfo.InvariantCulture));
+                line.Append(CultureInfo.InvariantCulture, $" -p {service.PersistenceTimeout}");
                 if (service.PersistenceMask != ServiceFlags.DefaultMask(service.AddressFamily))
                     line.Append(" -M ").Append(service.PersistenceMask);
             }
@@ -44,8 +47,8 @@ namespace LvsAdmin.Rules
             if (service.OnePacket)
                 line.Append(" -o");
             if (service.SchedulerFlags.Length > 0)
-                line.Append(" -b ").Append(string.Join(",", service.SchedulerFlags));
-            return line.ToString();
+                line.Append(" -b ").AppendJoin(',', service.SchedulerFlags);
+            return line;
         }
 
         public static string RealServerLine(LvsServiceKey key, LvsRealServer server) =>
@@ -54,20 +57,21 @@ namespace LvsAdmin.Rules
         private static StringBuilder AppendRealServer(StringBuilder line, string key, LvsRealServer server)
         {
             line.Append("-a ").Append(key);
-            line.Append(" -r ").Append(Addresses.FormatEndpoint(server.Address, server.Port));
+            line.Append(" -r ");
+            AppendEndpoint(line, server.Address, server.Port);
             line.Append(server.ForwardingMethod switch
             {
                 LvsForwardingMethod.Masquerade => " -m",
                 LvsForwardingMethod.Tunnel => " -i",
                 _ => " -g",
             });
-            line.Append(" -w ").Append(server.Weight.ToString(CultureInfo.InvariantCulture));
+            line.Append(CultureInfo.InvariantCulture, $" -w {server.Weight}");
             if (server.ForwardingMethod == LvsForwardingMethod.Tunnel)
             {
                 var type = server.TunnelType ?? LvsTunnelType.Ipip;
                 line.Append(" --tun-type ").Append(type.ToString().ToLowerInvariant());
                 if (type == LvsTunnelType.Gue)
-                    line.Append(" --tun-port ").Append(server.TunnelPort.ToString(CultureInfo.InvariantCulture));
+                    line.Append(CultureInfo.InvariantCulture, $" --tun-port {server.TunnelPort}");
                 if (type != LvsTunnelType.Ipip)
                 {
                     line.Append((server.TunnelChecksum ?? LvsTunnelChecksum.NoChecksum) switch
@@ -79,9 +83,9 @@ namespace LvsAdmin.Rules
                 }
             }
             if (server.UpperThreshold != 0)
-                line.Append(" -x ").Append(server.UpperThreshold.ToString(CultureInfo.InvariantCulture));
+                line.Append(CultureInfo.InvariantCulture, $" -x {server.UpperThreshold}");
             if (server.LowerThreshold != 0)
-                line.Append(" -y ").Append(server.LowerThreshold.ToString(CultureInfo.InvariantCulture));
+                line.Append(CultureInfo.InvariantCulture, $" -y {server.LowerThreshold}");
             return line;
         }
 
@@ -96,7 +100,13 @@ namespace LvsAdmin.Rules
                 LvsProtocol.Udp => "-u ",
                 _ => "--sctp-service ",
             };
-            return option + Addresses.FormatEndpoint(key.Address!, key.Port);
+            return AppendEndpoint(new StringBuilder(option, 64), key.Address!, key.Port).ToString();
         }
+
+        /// <summary>What <see cref="Addresses.FormatEndpoint"/> writes, written straight into the line.</summary>
+        private static StringBuilder AppendEndpoint(StringBuilder line, System.Net.IPAddress address, ushort port) =>
+            address.AddressFamily == AddressFamily.InterNetworkV6
+                ? line.Append(CultureInfo.InvariantCulture, $"[{address}]:{port}")
+                : line.Append(CultureInfo.InvariantCulture, $"{address}:{port}");
     }
 }

@@ -66,14 +66,18 @@ namespace LvsAdmin.Rules
     {
         public static List<LvsRuleDifference> Compute(IEnumerable<LvsTableEntry> live, DesiredTable desired)
         {
-            var liveByKey = live.ToDictionary(entry => entry.Service.GetKey());
+            var liveByKey = new Dictionary<LvsServiceKey, LvsTableEntry>(live is ICollection<LvsTableEntry> known ? known.Count : 0);
+            foreach (var entry in live)
+                liveByKey.Add(entry.Service.GetKey(), entry);
             var removeServices = new List<LvsRuleDifference>();
             var services = new List<LvsRuleDifference>();
             var removeServers = new List<LvsRuleDifference>();
             var servers = new List<LvsRuleDifference>();
 
-            foreach (var entry in liveByKey.Values.Where(e => !desired.Contains(e.Service.GetKey())))
+            foreach (var entry in liveByKey.Values)
             {
+                if (desired.Contains(entry.Service.GetKey()))
+                    continue;
                 removeServices.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, entry.Service.ToString(), null, Array.Empty<string>(),
                     entry.Service, null, null, IpvsChange.ForService(IpvsChangeKind.Delete, entry.Service)));
             }
@@ -97,21 +101,27 @@ namespace LvsAdmin.Rules
                             current.Service, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Update, wanted.Service)));
                     }
                 }
-                var liveByEndpoint = liveServers.ToDictionary(EndpointKey);
-                var wantedEndpoints = new HashSet<(IPAddress, ushort)>(wanted.RealServers.Select(r => EndpointKey(r.RealServer)));
-                foreach (var server in liveServers.Where(s => !wantedEndpoints.Contains(EndpointKey(s))))
+                var liveEndpoints = new EndpointIndex(liveServers);
+                var wantedEndpoints = new EndpointIndex(wanted.RealServerList);
+                for (int i = 0; i < liveServers.Count; i++)
                 {
+                    var server = liveServers[i];
+                    if (wantedEndpoints.IndexOf(server) >= 0)
+                        continue;
                     removeServers.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, keyText, Endpoint(server), Array.Empty<string>(),
                         server, null, null, IpvsChange.ForRealServer(IpvsChangeKind.Delete, server)));
                 }
-                foreach (var (server, line) in wanted.RealServers)
+                for (int i = 0; i < wanted.RealServers.Count; i++)
                 {
-                    if (!liveByEndpoint.TryGetValue(EndpointKey(server), out var existing))
+                    var (server, line) = wanted.RealServers[i];
+                    int index = liveEndpoints.IndexOf(server);
+                    if (index < 0)
                     {
                         servers.Add(new LvsRuleDifference(LvsDifferenceAction.Add, keyText, Endpoint(server), Array.Empty<string>(),
                             null, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Add, server)));
                         continue;
                     }
+                    var existing = liveServers[index];
                     var differing = DifferingProperties(existing, server);
                     if (differing.Length > 0)
                     {
@@ -121,42 +131,83 @@ namespace LvsAdmin.Rules
                 }
             }
             // Removals first (a real server's address may move between services), services before their real servers.
-            return removeServices.Concat(services).Concat(removeServers).Concat(servers).ToList();
+            var all = new List<LvsRuleDifference>(removeServices.Count + services.Count + removeServers.Count + servers.Count);
+            all.AddRange(removeServices);
+            all.AddRange(services);
+            all.AddRange(removeServers);
+            all.AddRange(servers);
+            return all;
+        }
+
+        /// <summary>
+        /// Finds a service's real servers by address and port: a scan for the few most services have,
+        /// a dictionary for many, so that neither a large table nor a large service costs more than linear time.
+        /// </summary>
+        private readonly struct EndpointIndex
+        {
+            private const int ScanLimit = 16;
+            private readonly IReadOnlyList<LvsRealServer> _servers;
+            private readonly Dictionary<(IPAddress, ushort), int>? _byEndpoint;
+
+            public EndpointIndex(IReadOnlyList<LvsRealServer> servers)
+            {
+                _servers = servers;
+                _byEndpoint = null;
+                if (servers.Count > ScanLimit)
+                {
+                    _byEndpoint = new Dictionary<(IPAddress, ushort), int>(servers.Count);
+                    for (int i = 0; i < servers.Count; i++)
+                        _byEndpoint[(servers[i].Address, servers[i].Port)] = i;
+                }
+            }
+
+            public int IndexOf(LvsRealServer server)
+            {
+                if (_byEndpoint is not null)
+                    return _byEndpoint.TryGetValue((server.Address, server.Port), out int found) ? found : -1;
+                for (int i = 0; i < _servers.Count; i++)
+                {
+                    if (_servers[i].Port == server.Port && _servers[i].Address.Equals(server.Address))
+                        return i;
+                }
+                return -1;
+            }
         }
 
         private static string Endpoint(LvsRealServer server) => Addresses.FormatEndpoint(server.Address, server.Port);
 
-        private static (IPAddress, ushort) EndpointKey(LvsRealServer server) => (server.Address, server.Port);
-
         public static string[] DifferingProperties(LvsService live, LvsService desired)
         {
-            var names = new List<string>(0);
-            if (live.Scheduler != desired.Scheduler) names.Add(nameof(LvsService.Scheduler));
-            if (live.Persistent != desired.Persistent) names.Add(nameof(LvsService.Persistent));
-            if (desired.Persistent && live.PersistenceTimeout != desired.PersistenceTimeout) names.Add(nameof(LvsService.PersistenceTimeout));
-            if (desired.Persistent && live.PersistenceMask != desired.PersistenceMask) names.Add(nameof(LvsService.PersistenceMask));
-            if ((live.PersistenceEngine ?? "") != (desired.PersistenceEngine ?? "")) names.Add(nameof(LvsService.PersistenceEngine));
-            if (live.OnePacket != desired.OnePacket) names.Add(nameof(LvsService.OnePacket));
+            // Most entries of a large table are equal: the list is made only for the first difference.
+            List<string>? names = null;
+            if (live.Scheduler != desired.Scheduler) Add(ref names, nameof(LvsService.Scheduler));
+            if (live.Persistent != desired.Persistent) Add(ref names, nameof(LvsService.Persistent));
+            if (desired.Persistent && live.PersistenceTimeout != desired.PersistenceTimeout) Add(ref names, nameof(LvsService.PersistenceTimeout));
+            if (desired.Persistent && live.PersistenceMask != desired.PersistenceMask) Add(ref names, nameof(LvsService.PersistenceMask));
+            if ((live.PersistenceEngine ?? "") != (desired.PersistenceEngine ?? "")) Add(ref names, nameof(LvsService.PersistenceEngine));
+            if (live.OnePacket != desired.OnePacket) Add(ref names, nameof(LvsService.OnePacket));
             if (ServiceFlags.BitsOf(live.SchedulerFlags, live.Scheduler) != ServiceFlags.BitsOf(desired.SchedulerFlags, desired.Scheduler))
-                names.Add(nameof(LvsService.SchedulerFlags));
-            return names.Count == 0 ? Array.Empty<string>() : names.ToArray();
+                Add(ref names, nameof(LvsService.SchedulerFlags));
+            return names?.ToArray() ?? Array.Empty<string>();
         }
 
         public static string[] DifferingProperties(LvsRealServer live, LvsRealServer desired)
         {
-            var names = new List<string>(0);
-            if (Method(live) != Method(desired)) names.Add(nameof(LvsRealServer.ForwardingMethod));
-            if (live.Weight != desired.Weight) names.Add(nameof(LvsRealServer.Weight));
-            if (live.UpperThreshold != desired.UpperThreshold) names.Add(nameof(LvsRealServer.UpperThreshold));
-            if (live.LowerThreshold != desired.LowerThreshold) names.Add(nameof(LvsRealServer.LowerThreshold));
+            List<string>? names = null;
+            if (Method(live) != Method(desired)) Add(ref names, nameof(LvsRealServer.ForwardingMethod));
+            if (live.Weight != desired.Weight) Add(ref names, nameof(LvsRealServer.Weight));
+            if (live.UpperThreshold != desired.UpperThreshold) Add(ref names, nameof(LvsRealServer.UpperThreshold));
+            if (live.LowerThreshold != desired.LowerThreshold) Add(ref names, nameof(LvsRealServer.LowerThreshold));
             if (desired.ForwardingMethod == LvsForwardingMethod.Tunnel)
             {
-                if (live.TunnelType != desired.TunnelType) names.Add(nameof(LvsRealServer.TunnelType));
-                if (live.TunnelPort != desired.TunnelPort) names.Add(nameof(LvsRealServer.TunnelPort));
-                if (live.TunnelChecksum != desired.TunnelChecksum) names.Add(nameof(LvsRealServer.TunnelChecksum));
+                if (live.TunnelType != desired.TunnelType) Add(ref names, nameof(LvsRealServer.TunnelType));
+                if (live.TunnelPort != desired.TunnelPort) Add(ref names, nameof(LvsRealServer.TunnelPort));
+                if (live.TunnelChecksum != desired.TunnelChecksum) Add(ref names, nameof(LvsRealServer.TunnelChecksum));
             }
-            return names.Count == 0 ? Array.Empty<string>() : names.ToArray();
+            return names?.ToArray() ?? Array.Empty<string>();
         }
+
+        private static void Add(ref List<string>? names, string name) => (names ??= new List<string>(2)).Add(name);
 
         // The kernel reports Local for a real server at one of the director's own addresses, where rules say -g.
         private static LvsForwardingMethod Method(LvsRealServer server) =>
