@@ -97,6 +97,28 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal(80, One("-A -t 10.0.0.1:http").ServiceKey!.Port);
         }
 
+        [Fact]
+        public void A_line_naming_the_same_address_with_another_protocol_gets_its_own_service()
+        {
+            var rules = RuleParser.Parse(new[]
+            {
+                "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m", "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m",
+                "-a -u 10.0.0.1:80 -r 192.168.1.2:80 -m", "-a --tcp-service 10.0.0.1:80 -r 192.168.1.4:80 -m",
+            });
+            Assert.Equal(new[] { "TCP 10.0.0.1:80", "TCP 10.0.0.1:80", "UDP 10.0.0.1:80", "TCP 10.0.0.1:80" }, rules.Select(r => r.ServiceKey!.ToString()));
+            Assert.Same(rules[0].ServiceKey, rules[1].ServiceKey);
+            Assert.Equal(new[] { "192.168.1.2", "192.168.1.3", "192.168.1.2", "192.168.1.4" }, rules.Select(r => r.RealServer!.Address.ToString()));
+        }
+
+        [Fact]
+        public void Reads_timeouts_and_words_separated_by_any_whitespace()
+        {
+            var timeouts = One("--set\t900 \t 120\v300").Timeout!;
+            Assert.Equal((900u, 120u, 300u), (timeouts.Tcp, timeouts.TcpFin, timeouts.Udp));
+            Assert.Equal("wrr", One("  -A\t-t 10.0.0.1:80   -s\twrr  ").Service!.Scheduler);
+            Assert.Equal("my_sched", One("-A -t 10.0.0.1:80 -s my_sched").Service!.Scheduler);
+        }
+
         [Theory]
         [InlineData("-A -t 10.0.0.1:80 -s rr -q", "unknown option '-q'")]
         [InlineData("-A -t 10.0.0.1:80 --frobnicate", "unknown option '--frobnicate'")]
@@ -133,6 +155,7 @@ namespace LvsAdmin.Core.Tests
         [InlineData("-A -t 10.0.0.1:80 rr", "'rr' is not an option")]
         [InlineData("-A -t [2001:db8::1:80", "opening bracket without a closing one")]
         [InlineData("-C -t 10.0.0.1:80", "'-t' does not go with '-C'")]
+        [InlineData("-A -t 10.0.0.1:80 -s rr -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o -o", "more than 64 words")]
         public void Names_the_line_and_what_is_wrong(string line, string problem)
         {
             var error = Assert.Throws<RuleParseException>(() => RuleParser.Parse(new[] { "-A -t 10.9.9.9:80", "# ok", line }));

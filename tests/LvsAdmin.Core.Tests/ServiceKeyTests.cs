@@ -20,6 +20,35 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal(expected, LvsServiceKey.Parse(text).ToString());
         }
 
+        [Fact]
+        public void A_service_key_follows_the_properties_it_is_made_of()
+        {
+            var service = LvsService.Create(LvsServiceKey.Parse("TCP 10.0.0.1:80"));
+            var key = service.GetKey();
+            Assert.Same(key, service.GetKey());
+            service.Port = 443;
+            Assert.Equal("TCP 10.0.0.1:443", service.GetKey().ToString());
+            service.Address = IPAddress.Parse("10.0.0.2");
+            Assert.Equal("TCP 10.0.0.2:443", service.GetKey().ToString());
+            service.Protocol = LvsProtocol.Udp;
+            Assert.Equal("UDP 10.0.0.2:443", service.GetKey().ToString());
+            service.FirewallMark = 9;
+            Assert.Equal("FWM 9", service.GetKey().ToString());
+            service.AddressFamily = AddressFamily.InterNetworkV6;
+            Assert.Equal("FWM 9 IPv6", service.GetKey().ToString());
+        }
+
+        [Fact]
+        public void Statistics_read_zero_until_set()
+        {
+            var server = new LvsRealServer();
+            Assert.Equal(0UL, server.Statistics.Connections);
+            Assert.Same(server.Statistics, server.Statistics);
+            var counted = new LvsStatistics { Connections = 3 };
+            var service = new LvsService { Statistics = counted };
+            Assert.Same(counted, service.Statistics);
+        }
+
         [Theory]
         [InlineData("", "not a virtual service")]
         [InlineData("TCP", "not a virtual service")]

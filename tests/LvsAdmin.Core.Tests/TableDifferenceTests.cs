@@ -45,6 +45,28 @@ namespace LvsAdmin.Core.Tests
         }
 
         [Fact]
+        public void Matches_the_real_servers_of_a_large_service_as_of_a_small_one()
+        {
+            // Past a few real servers a service's are matched through a dictionary rather than a scan.
+            var live = new List<string> { "-A -t 10.0.0.1:80 -s rr" };
+            var desired = new List<string> { "-A -t 10.0.0.1:80 -s rr" };
+            for (int i = 1; i <= 40; i++)
+            {
+                if (i != 7)
+                    live.Add($"-a -t 10.0.0.1:80 -r 192.168.1.{i}:80 -m -w 1");
+                if (i != 30)
+                    desired.Add($"-a -t 10.0.0.1:80 -r 192.168.1.{i}:80 -m -w {(i == 12 ? 5 : 1)}");
+            }
+            var differences = Compare(live.ToArray(), desired.ToArray());
+            Assert.Equal(new[]
+            {
+                "Remove real server 192.168.1.30:80 of TCP 10.0.0.1:80",
+                "Add real server 192.168.1.7:80 of TCP 10.0.0.1:80",
+                "Change real server 192.168.1.12:80 of TCP 10.0.0.1:80: Weight",
+            }, differences.Select(d => d.ToString()));
+        }
+
+        [Fact]
         public void Plays_edits_and_deletions_before_comparing()
         {
             var differences = Compare(new[] { "-A -t 10.0.0.1:80 -s rr" },
