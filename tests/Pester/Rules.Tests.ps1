@@ -93,6 +93,22 @@ Describe 'Round trips between ipvsadm and LvsAdmin' {
         $theirs | Should -Contain '-A -f -294967296 -s wrr -p 1800'
     }
 
+    It 'reads tables whose dumps span many receives as ipvsadm does' {
+        # 3,000 services and one service with 2,000 real servers: each dump is more datagrams than one
+        # receive call takes, so both the service dump and a real-server dump continue across calls.
+        $lines = [System.Collections.Generic.List[string]]::new()
+        foreach ($i in 0..2999) { $lines.Add("-A -t 10.2.$($i -shr 8).$($i -band 255):80 -s rr") }
+        $lines.Add('-A -u 10.3.0.1:53 -s wrr')
+        foreach ($i in 0..1999) { $lines.Add("-a -u 10.3.0.1:53 -r 172.16.$($i -shr 8).$($i -band 255):5353 -m -w $($i % 7)") }
+        # The test kernel's console never answers the terminal queries progress rendering waits for.
+        $lines | Import-LvsRules -ProgressAction SilentlyContinue
+        @(Get-LvsService).Count | Should -Be 3001
+        @(Get-LvsRealServer -Service 'UDP 10.3.0.1:53').Count | Should -Be 2000
+        $ours = Export-LvsRules
+        $ours.Count | Should -Be $lines.Count
+        $ours | Should -Be (Get-IpvsadmRules)
+    }
+
     It 'Export-LvsRules -Path writes a file that Import-LvsRules reads back' {
         Import-LvsRules -Path $script:rulesPath
         $path = Join-Path ([IO.Path]::GetTempPath()) 'exported.rules'
