@@ -16,7 +16,7 @@ namespace LvsAdmin.Commands
             var desired = DesiredTable.FromRules(ReadRules(), out var failures);
             foreach (var failure in failures)
                 WriteError(RuleError(failure));
-            WriteObject(TableDifference.Compute(Client.GetTable(), desired), enumerateCollection: true);
+            WriteObject(TableDifference.Compute(Client.ReadTable(), desired), enumerateCollection: true);
         }
     }
 }

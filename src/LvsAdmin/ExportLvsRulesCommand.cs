@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using LvsAdmin.Rules;
@@ -18,15 +17,27 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            var lines = RuleWriter.Write(Client.GetTable()).ToList();
             if (Path is null)
             {
-                WriteObject(lines, enumerateCollection: true);
+                // Each service's lines go down the pipeline as soon as its real servers are read.
+                foreach (string line in RuleWriter.Write(Client))
+                    WriteObject(line);
                 return;
             }
             string resolved = GetUnresolvedProviderPathFromPSPath(Path);
-            if (ShouldProcess(resolved, $"Write {lines.Count} rules"))
-                File.WriteAllLines(resolved, lines, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            if (!ShouldProcess(resolved, "Write the table's rules"))
+                return;
+            // Written beside the file and moved over it: a failed read leaves the old file as it was.
+            string partial = resolved + ".partial";
+            try
+            {
+                File.WriteAllLines(partial, RuleWriter.Write(Client), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                File.Move(partial, resolved, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
         }
     }
 }

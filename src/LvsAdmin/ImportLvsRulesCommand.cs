@@ -51,7 +51,7 @@ namespace LvsAdmin.Commands
             foreach (var failure in failures)
                 WriteError(RuleError(failure));
             WriteVerbose("Reading the live table to compare it with the rules");
-            var differences = TableDifference.Compute(Client.GetTable(), desired);
+            var differences = TableDifference.Compute(Client.ReadTable(), desired);
             var approved = differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();
             if (approved.Count > 0)
             {

@@ -129,14 +129,38 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 }
 
 $peak = [math]::Round([System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
+
+# The targets of the speed issue, read off the largest table; reported, never asserted.
+$largest = $results | Sort-Object Services | Select-Object -Last 1
+$targets = @(
+    @{ Target = 'Import-LvsRules at least 10x faster than ipvsadm -R'; Value = $largest.ImportSpeedup; Met = $largest.ImportSpeedup -ge 10 }
+    @{ Target = 'Export-LvsRules at least 3x faster than ipvsadm -Sn'; Value = $largest.ExportSpeedup; Met = $largest.ExportSpeedup -ge 3 }
+    @{ Target = 'Get-LvsService | Get-LvsRealServer at least 3x faster than ipvsadm -Sn'; Value = $largest.GetSpeedup; Met = $largest.GetSpeedup -ge 3 }
+    @{ Target = 'Import-LvsRules -Replace (1% changed) at most 1.1x Export-LvsRules'; Value = $largest.ReplaceOverExport; Met = $largest.ReplaceOverExport -le 1.1 }
+    @{ Target = 'Import-LvsRules -Replace at least 10x faster than ipvsadm -C then -R'; Value = $largest.ReplaceSpeedup; Met = $largest.ReplaceSpeedup -ge 10 }
+) | ForEach-Object { [pscustomobject]$_ }
+
+# How each figure grows from the smallest table to the largest, beside how the table grows.
+$smallest = $results | Sort-Object Services | Select-Object -First 1
+$growth = if ($largest.Services -ne $smallest.Services) {
+    $figures = 'IpvsadmRestoreSeconds', 'ImportSeconds', 'IpvsadmSaveSeconds', 'ExportSeconds', 'GetServiceRealServerSeconds', 'IpvsadmClearRestoreSeconds', 'ReplaceSeconds'
+    foreach ($figure in $figures) {
+        [pscustomobject]@{ Figure = $figure -replace 'Seconds$'; Growth = [math]::Round($largest.$figure / $smallest.$figure, 1) }
+    }
+}
+
 $report = [ordered]@{
     Kernel         = (uname -r)
     Ipvsadm        = (ipvsadm --version 2>&1 | Select-Object -First 1)
+    Repeat         = $Repeat
     BenchPeakMB    = $peak
     Results        = @($results)
+    Growth         = @($growth)
+    Targets        = @($targets)
 }
 $report | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $ResultPath 'bench.json')
 
+# Wide enough for every column: the test kernel's console would otherwise cut the tables at 80.
 $results | Format-Table Services, Rules,
     @{ n = 'ipvsadm -R'; e = { '{0:0.00} s' -f $_.IpvsadmRestoreSeconds } },
     @{ n = 'Import'; e = { '{0:0.00} s' -f $_.ImportSeconds } },
@@ -145,7 +169,7 @@ $results | Format-Table Services, Rules,
     @{ n = 'Export'; e = { '{0:0.00} s' -f $_.ExportSeconds } },
     @{ n = 'x'; e = { $_.ExportSpeedup } },
     @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
-    @{ n = 'x'; e = { $_.GetSpeedup } } -AutoSize | Out-Host
+    @{ n = 'x'; e = { $_.GetSpeedup } } -AutoSize | Out-String -Width 200 | Write-Host
 $results | Format-Table Services,
     @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
     @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
@@ -154,5 +178,11 @@ $results | Format-Table Services,
     @{ n = 'Import in new pwsh'; e = { '{0:0.00} s' -f $_.ImportProcessSeconds } },
     @{ n = 'Export in new pwsh'; e = { '{0:0.00} s' -f $_.ExportProcessSeconds } },
     @{ n = 'pwsh peak'; e = { "$($_.ProcessPeakMB) MB" } },
-    @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-Host
+    @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-String -Width 200 | Write-Host
+if ($growth) {
+    Write-Host "Growth from $($smallest.Services) to $($largest.Services) services (the table grows $([math]::Round($largest.Services / $smallest.Services, 1))x):"
+    $growth | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+}
+Write-Host "Targets, at $($largest.Services) services (medians of $Repeat runs for reads and -Replace):"
+$targets | Format-Table Target, Value, @{ n = 'Met'; e = { if ($_.Met) { 'yes' } else { 'NO' } } } -AutoSize | Out-String -Width 200 | Write-Host
 Write-Host "Peak working set of the benchmark process (all sizes, in-process runs): $peak MB"

@@ -103,9 +103,20 @@ namespace LvsAdmin.Ipvs
             Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
                 message => IpvsCodec.DecodeRealServer(message, key));
 
-        /// <summary>Every service with its real servers: one service dump, then one real-server dump per service.</summary>
-        public List<LvsTableEntry> GetTable() =>
-            GetServices().Select(service => new LvsTableEntry(service, GetRealServers(service.GetKey()))).ToList();
+        /// <summary>
+        /// Every service with its real servers: one service dump, then one real-server dump per service as
+        /// its entry is reached, so that only one service's real servers are held at a time unless the caller
+        /// keeps them. Services come in the given order (the kernel's when null). Read it to its end before
+        /// making another request on this client.
+        /// </summary>
+        public IEnumerable<LvsTableEntry> ReadTable(Comparison<LvsService>? order = null)
+        {
+            var services = GetServices();
+            if (order is not null)
+                services.Sort(order);
+            foreach (var service in services)
+                yield return new LvsTableEntry(service, GetRealServers(service.GetKey()));
+        }
 
         public void AddRealServer(LvsServiceKey key, LvsRealServer server) =>
             Validated(key, server).Execute<object>(IpvsCommand.NewDestination, 0, DescribeRealServer("add", key, server), writer => WriteRealServer(writer, key, server, keyOnly: false), null);

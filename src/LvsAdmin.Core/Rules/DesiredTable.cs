@@ -59,8 +59,6 @@ namespace LvsAdmin.Rules
         /// <summary>Rules that change more than the table (-Z, --set, the daemons): -Replace runs them after the table.</summary>
         public List<Rule> OtherRules { get; } = new List<Rule>();
 
-        public bool Contains(LvsServiceKey key) => _services.ContainsKey(key);
-
         /// <summary>Plays the rules; those the kernel would refuse are returned and otherwise skipped.</summary>
         public static DesiredTable FromRules(IEnumerable<Rule> rules, out List<RuleFailure> failures)
         {

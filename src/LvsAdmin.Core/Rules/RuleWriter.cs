@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Rules
 {
@@ -16,6 +17,14 @@ namespace LvsAdmin.Rules
         {
             var entries = new List<LvsTableEntry>(table);
             entries.Sort((x, y) => IpvsadmOrder.Compare(x.Service, y.Service));
+            return WriteInOrder(entries);
+        }
+
+        /// <summary>The live table's lines, each service's written as its real servers are read.</summary>
+        public static IEnumerable<string> Write(IpvsClient client) => WriteInOrder(client.ReadTable(IpvsadmOrder.Compare));
+
+        private static IEnumerable<string> WriteInOrder(IEnumerable<LvsTableEntry> entries)
+        {
             var line = new StringBuilder(128);
             var servers = new List<LvsRealServer>();
             foreach (var entry in entries)

@@ -64,80 +64,98 @@ namespace LvsAdmin.Rules
     /// <summary>The fewest changes that make the live table equal to a desired one: what -Replace applies, what Compare reports.</summary>
     public static class TableDifference
     {
+        /// <summary>
+        /// Compares the live table, read once in any order (it may be streamed: no live entry is kept
+        /// beyond its comparison unless it differs), with the desired one. Removals of services come first,
+        /// in live order; then services added or changed, real servers removed, and real servers added or
+        /// changed, each in the order of the rules.
+        /// </summary>
         public static List<LvsRuleDifference> Compute(IEnumerable<LvsTableEntry> live, DesiredTable desired)
         {
-            var liveByKey = new Dictionary<LvsServiceKey, LvsTableEntry>(live is ICollection<LvsTableEntry> known ? known.Count : 0);
-            foreach (var entry in live)
-                liveByKey.Add(entry.Service.GetKey(), entry);
+            var wantedServices = desired.Services;
+            var positions = new Dictionary<LvsServiceKey, int>(wantedServices.Count);
+            for (int i = 0; i < wantedServices.Count; i++)
+                positions.Add(wantedServices[i].Service.GetKey(), i);
+            var isLive = new bool[wantedServices.Count];
             var removeServices = new List<LvsRuleDifference>();
-            var services = new List<LvsRuleDifference>();
-            var removeServers = new List<LvsRuleDifference>();
-            var servers = new List<LvsRuleDifference>();
+            var services = new List<(int Position, LvsRuleDifference Difference)>();
+            var removeServers = new List<(int Position, LvsRuleDifference Difference)>();
+            var servers = new List<(int Position, LvsRuleDifference Difference)>();
 
-            foreach (var entry in liveByKey.Values)
+            foreach (var entry in live)
             {
-                if (desired.Contains(entry.Service.GetKey()))
+                var key = entry.Service.GetKey();
+                if (!positions.TryGetValue(key, out int position))
+                {
+                    removeServices.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, key.ToString(), null, Array.Empty<string>(),
+                        entry.Service, null, null, IpvsChange.ForService(IpvsChangeKind.Delete, entry.Service)));
                     continue;
-                removeServices.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, entry.Service.ToString(), null, Array.Empty<string>(),
-                    entry.Service, null, null, IpvsChange.ForService(IpvsChangeKind.Delete, entry.Service)));
+                }
+                isLive[position] = true;
+                var wanted = wantedServices[position];
+                var differing = DifferingProperties(entry.Service, wanted.Service);
+                if (differing.Length > 0)
+                {
+                    services.Add((position, new LvsRuleDifference(LvsDifferenceAction.Change, key.ToString(), null, differing,
+                        entry.Service, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Update, wanted.Service))));
+                }
+                CompareRealServers(position, entry.RealServers, wanted, removeServers, servers);
             }
-            foreach (var wanted in desired.Services)
+            for (int position = 0; position < wantedServices.Count; position++)
             {
-                var key = wanted.Service.GetKey();
-                string keyText = key.ToString();
-                IReadOnlyList<LvsRealServer> liveServers = Array.Empty<LvsRealServer>();
-                if (!liveByKey.TryGetValue(key, out var current))
-                {
-                    services.Add(new LvsRuleDifference(LvsDifferenceAction.Add, keyText, null, Array.Empty<string>(),
-                        null, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Add, wanted.Service)));
-                }
-                else
-                {
-                    liveServers = current.RealServers;
-                    var differing = DifferingProperties(current.Service, wanted.Service);
-                    if (differing.Length > 0)
-                    {
-                        services.Add(new LvsRuleDifference(LvsDifferenceAction.Change, keyText, null, differing,
-                            current.Service, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Update, wanted.Service)));
-                    }
-                }
-                var liveEndpoints = new EndpointIndex(liveServers);
-                var wantedEndpoints = new EndpointIndex(wanted.RealServerList);
-                for (int i = 0; i < liveServers.Count; i++)
-                {
-                    var server = liveServers[i];
-                    if (wantedEndpoints.IndexOf(server) >= 0)
-                        continue;
-                    removeServers.Add(new LvsRuleDifference(LvsDifferenceAction.Remove, keyText, Endpoint(server), Array.Empty<string>(),
-                        server, null, null, IpvsChange.ForRealServer(IpvsChangeKind.Delete, server)));
-                }
-                for (int i = 0; i < wanted.RealServers.Count; i++)
-                {
-                    var (server, line) = wanted.RealServers[i];
-                    int index = liveEndpoints.IndexOf(server);
-                    if (index < 0)
-                    {
-                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Add, keyText, Endpoint(server), Array.Empty<string>(),
-                            null, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Add, server)));
-                        continue;
-                    }
-                    var existing = liveServers[index];
-                    var differing = DifferingProperties(existing, server);
-                    if (differing.Length > 0)
-                    {
-                        servers.Add(new LvsRuleDifference(LvsDifferenceAction.Change, keyText, Endpoint(server), differing,
-                            existing, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Update, server)));
-                    }
-                }
+                if (isLive[position])
+                    continue;
+                var wanted = wantedServices[position];
+                services.Add((position, new LvsRuleDifference(LvsDifferenceAction.Add, wanted.Service.GetKey().ToString(), null, Array.Empty<string>(),
+                    null, wanted.Service, wanted.LineNumber, IpvsChange.ForService(IpvsChangeKind.Add, wanted.Service))));
+                CompareRealServers(position, Array.Empty<LvsRealServer>(), wanted, removeServers, servers);
             }
             // Removals first (a real server's address may move between services), services before their real servers.
             var all = new List<LvsRuleDifference>(removeServices.Count + services.Count + removeServers.Count + servers.Count);
             all.AddRange(removeServices);
-            all.AddRange(services);
-            all.AddRange(removeServers);
-            all.AddRange(servers);
+            all.AddRange(InRuleOrder(services));
+            all.AddRange(InRuleOrder(removeServers));
+            all.AddRange(InRuleOrder(servers));
             return all;
         }
+
+        private static void CompareRealServers(int position, IReadOnlyList<LvsRealServer> liveServers, DesiredTable.ServiceEntry wanted,
+            List<(int, LvsRuleDifference)> removals, List<(int, LvsRuleDifference)> changes)
+        {
+            string keyText = wanted.Service.GetKey().ToString();
+            var liveEndpoints = new EndpointIndex(liveServers);
+            var wantedEndpoints = new EndpointIndex(wanted.RealServerList);
+            for (int i = 0; i < liveServers.Count; i++)
+            {
+                var server = liveServers[i];
+                if (wantedEndpoints.IndexOf(server) >= 0)
+                    continue;
+                removals.Add((position, new LvsRuleDifference(LvsDifferenceAction.Remove, keyText, Endpoint(server), Array.Empty<string>(),
+                    server, null, null, IpvsChange.ForRealServer(IpvsChangeKind.Delete, server))));
+            }
+            for (int i = 0; i < wanted.RealServers.Count; i++)
+            {
+                var (server, line) = wanted.RealServers[i];
+                int index = liveEndpoints.IndexOf(server);
+                if (index < 0)
+                {
+                    changes.Add((position, new LvsRuleDifference(LvsDifferenceAction.Add, keyText, Endpoint(server), Array.Empty<string>(),
+                        null, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Add, server))));
+                    continue;
+                }
+                var existing = liveServers[index];
+                var differing = DifferingProperties(existing, server);
+                if (differing.Length > 0)
+                {
+                    changes.Add((position, new LvsRuleDifference(LvsDifferenceAction.Change, keyText, Endpoint(server), differing,
+                        existing, server, line, IpvsChange.ForRealServer(IpvsChangeKind.Update, server))));
+                }
+            }
+        }
+
+        /// <summary>The differences by the position of their service in the rules; a stable sort, so each service's keep their order.</summary>
+        private static IEnumerable<LvsRuleDifference> InRuleOrder(List<(int Position, LvsRuleDifference Difference)> differences) =>
+            differences.OrderBy(d => d.Position).Select(d => d.Difference);
 
         /// <summary>
         /// Finds a service's real servers by address and port: a scan for the few most services have,
