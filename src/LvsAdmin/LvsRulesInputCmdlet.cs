@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using LvsAdmin.Rules;
 
@@ -39,10 +40,10 @@ namespace LvsAdmin.Commands
         /// <summary>All the input parsed; a line that does not parse ends the cmdlet before anything is applied.</summary>
         protected List<Rule> ReadRules()
         {
-            var lines = _lines;
+            IEnumerable<string> lines = _lines;
             if (ParameterSetName == PathSet)
             {
-                lines = new List<string>();
+                var files = new List<string>();
                 foreach (string path in Path)
                 {
                     string resolved = GetUnresolvedProviderPathFromPSPath(path);
@@ -51,12 +52,14 @@ namespace LvsAdmin.Commands
                         ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The rule file '{path}' does not exist.", resolved),
                             "RuleFileNotFound", ErrorCategory.ObjectNotFound, path));
                     }
-                    lines.AddRange(File.ReadLines(resolved));
+                    files.Add(resolved);
                 }
+                lines = files.SelectMany(File.ReadLines);
             }
             try
             {
-                return RuleParser.Parse(lines.ConvertAll(line => line.TrimEnd('\r')));
+                // A line's carriage return (a file from Windows) is whitespace to the parser, and Rule.Text is trimmed.
+                return RuleParser.Parse(lines);
             }
             catch (RuleParseException e)
             {

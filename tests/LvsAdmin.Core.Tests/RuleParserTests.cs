@@ -117,6 +117,8 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal((900u, 120u, 300u), (timeouts.Tcp, timeouts.TcpFin, timeouts.Udp));
             Assert.Equal("wrr", One("  -A\t-t 10.0.0.1:80   -s\twrr  ").Service!.Scheduler);
             Assert.Equal("my_sched", One("-A -t 10.0.0.1:80 -s my_sched").Service!.Scheduler);
+            var fromWindows = One("-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 2\r");
+            Assert.Equal(("-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 2", 2), (fromWindows.Text, fromWindows.RealServer!.Weight));
         }
 
         [Theory]

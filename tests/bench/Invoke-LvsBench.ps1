@@ -16,7 +16,7 @@ param(
     [Parameter(Mandatory)] [string] $Services,
     [Parameter(Mandatory)] [int] $RealServers,
     # How many times each read and each -Replace runs; the median is reported.
-    [int] $Repeat = 3
+    [int] $Repeat = 5
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
