@@ -13,9 +13,7 @@ namespace LvsAdmin.Commands
     {
         protected override void EndProcessing()
         {
-            var desired = DesiredTable.FromRules(ReadRules(), out var failures);
-            foreach (var failure in failures)
-                WriteError(RuleError(failure));
+            var desired = ReadDesiredTable();
             WriteObject(TableDifference.Compute(Client.ReadTable(), desired), enumerateCollection: true);
         }
     }

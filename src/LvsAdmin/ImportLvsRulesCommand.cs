@@ -22,11 +22,10 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            var rules = ReadRules();
             if (Replace)
-                ReplaceTable(rules);
+                ReplaceTable(ReadDesiredTable());
             else
-                ApplyInOrder(rules);
+                ApplyInOrder(ReadRules());
         }
 
         private void ApplyInOrder(List<Rule> rules)
@@ -45,11 +44,8 @@ namespace LvsAdmin.Commands
                 WriteError(RuleError(rule, error));
         }
 
-        private void ReplaceTable(List<Rule> rules)
+        private void ReplaceTable(DesiredTable desired)
         {
-            var desired = DesiredTable.FromRules(rules, out var failures);
-            foreach (var failure in failures)
-                WriteError(RuleError(failure));
             WriteVerbose("Reading the live table to compare it with the rules");
             var differences = TableDifference.Compute(Client.ReadTable(), desired);
             var approved = differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();

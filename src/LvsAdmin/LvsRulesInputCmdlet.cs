@@ -38,28 +38,45 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>All the input parsed; a line that does not parse ends the cmdlet before anything is applied.</summary>
-        protected List<Rule> ReadRules()
+        protected List<Rule> ReadRules() => WhenParsed(() => RuleParser.Parse(InputLines()));
+
+        /// <summary>
+        /// The table the input describes, parsed and played in one pass; the rules it cannot play are
+        /// written as errors. A line that does not parse ends the cmdlet before anything is applied.
+        /// </summary>
+        protected DesiredTable ReadDesiredTable()
         {
-            IEnumerable<string> lines = _lines;
-            if (ParameterSetName == PathSet)
+            List<RuleFailure> failures = null!;
+            var desired = WhenParsed(() => DesiredTable.FromRules(RuleParser.Read(InputLines()), out failures));
+            foreach (var failure in failures)
+                WriteError(RuleError(failure));
+            return desired;
+        }
+
+        private IEnumerable<string> InputLines()
+        {
+            if (ParameterSetName != PathSet)
+                return _lines;
+            var files = new List<string>();
+            foreach (string path in Path)
             {
-                var files = new List<string>();
-                foreach (string path in Path)
+                string resolved = GetUnresolvedProviderPathFromPSPath(path);
+                if (!File.Exists(resolved))
                 {
-                    string resolved = GetUnresolvedProviderPathFromPSPath(path);
-                    if (!File.Exists(resolved))
-                    {
-                        ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The rule file '{path}' does not exist.", resolved),
-                            "RuleFileNotFound", ErrorCategory.ObjectNotFound, path));
-                    }
-                    files.Add(resolved);
+                    ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The rule file '{path}' does not exist.", resolved),
+                        "RuleFileNotFound", ErrorCategory.ObjectNotFound, path));
                 }
-                lines = files.SelectMany(File.ReadLines);
+                files.Add(resolved);
             }
+            // A line's carriage return (a file from Windows) is whitespace to the parser, and Rule.Text is trimmed.
+            return files.SelectMany(File.ReadLines);
+        }
+
+        private T WhenParsed<T>(Func<T> parse)
+        {
             try
             {
-                // A line's carriage return (a file from Windows) is whitespace to the parser, and Rule.Text is trimmed.
-                return RuleParser.Parse(lines);
+                return parse();
             }
             catch (RuleParseException e)
             {

@@ -96,9 +96,14 @@ namespace LvsAdmin.Rules
         };
 
         /// <summary>Parses every line; the first line that does not parse throws, so that nothing is applied from bad input.</summary>
-        public static List<Rule> Parse(IEnumerable<string> lines)
+        public static List<Rule> Parse(IEnumerable<string> lines) => new List<Rule>(Read(lines));
+
+        /// <summary>
+        /// Parses the lines as they are enumerated, throwing when a bad one is reached: for a consumer that
+        /// applies nothing until the end (a <see cref="DesiredTable"/>), so that no list of all the rules is kept.
+        /// </summary>
+        public static IEnumerable<Rule> Read(IEnumerable<string> lines)
         {
-            var rules = new List<Rule>();
             var reader = new LineReader();
             int number = 0;
             foreach (string line in lines)
@@ -106,9 +111,8 @@ namespace LvsAdmin.Rules
                 number++;
                 var rule = reader.Read(line, number);
                 if (rule is not null)
-                    rules.Add(rule);
+                    yield return rule;
             }
-            return rules;
         }
 
         /// <summary>One line: null for a blank line or a comment.</summary>
