@@ -41,6 +41,9 @@ namespace LvsAdmin
             Service = key.ToString();
         }
 
+        /// <summary>Whether the other is at the same address and port: what tells real servers of a service apart.</summary>
+        internal bool HasEndpointOf(LvsRealServer other) => Port == other.Port && Address.Equals(other.Address);
+
         public LvsRealServer Clone() => (LvsRealServer)MemberwiseClone();
 
         public override string ToString() => $"{Service} -> {Addresses.FormatEndpoint(Address, Port)}";

@@ -41,10 +41,10 @@ namespace LvsAdmin.Rules
 
             internal int IndexOf(LvsRealServer server)
             {
+                // A loop, not FindIndex with a closure: this runs for every real-server line of a large file.
                 for (int i = 0; i < Servers.Count; i++)
                 {
-                    var candidate = Servers[i].RealServer;
-                    if (candidate.Port == server.Port && candidate.Address.Equals(server.Address))
+                    if (Servers[i].RealServer.HasEndpointOf(server))
                         return i;
                 }
                 return -1;

@@ -13,21 +13,12 @@ namespace LvsAdmin.Rules
     /// </summary>
     public static class RuleWriter
     {
-        public static IEnumerable<string> Write(IEnumerable<LvsTableEntry> table)
-        {
-            var entries = new List<LvsTableEntry>(table);
-            entries.Sort((x, y) => IpvsadmOrder.Compare(x.Service, y.Service));
-            return WriteInOrder(entries);
-        }
-
         /// <summary>The live table's lines, each service's written as its real servers are read.</summary>
-        public static IEnumerable<string> Write(IpvsClient client) => WriteInOrder(client.ReadTable(IpvsadmOrder.Compare));
-
-        private static IEnumerable<string> WriteInOrder(IEnumerable<LvsTableEntry> entries)
+        public static IEnumerable<string> Write(IpvsClient client)
         {
             var line = new StringBuilder(128);
             var servers = new List<LvsRealServer>();
-            foreach (var entry in entries)
+            foreach (var entry in client.ReadTable(IpvsadmOrder.Compare))
             {
                 yield return AppendService(line.Clear(), entry.Service).ToString();
                 servers.Clear();

@@ -185,7 +185,7 @@ namespace LvsAdmin.Rules
                     return _byEndpoint.TryGetValue((server.Address, server.Port), out int found) ? found : -1;
                 for (int i = 0; i < _servers.Count; i++)
                 {
-                    if (_servers[i].Port == server.Port && _servers[i].Address.Equals(server.Address))
+                    if (_servers[i].HasEndpointOf(server))
                         return i;
                 }
                 return -1;
