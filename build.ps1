@@ -49,7 +49,10 @@ $ModuleOut = Join-Path $Out 'LvsAdmin'
 $ResultsOut = Join-Path $Out 'test-results'
 $KernelOut = Join-Path $Out 'kernel'
 $PesterVersion = '6.2.0'
-$UmlPackages = 'user-mode-linux', 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'strace'
+# What the kernel tests call besides pwsh: ipvsadm is their reference, busybox serves HTTP, strace
+# captures netlink bytes; user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
+$TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'strace'
+$UmlPackages = @('user-mode-linux') + $TestPackages
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" }
 
@@ -130,6 +133,10 @@ function Invoke-XunitTests {
 function Test-HostIpvs {
     if ((id -u) -ne '0') { return $false }
     if (Test-Path /proc/net/ip_vs) { return $true }
+    # Loadable only where the running kernel ships the module; modprobe (kmod) is installed just for that.
+    $module = Get-ChildItem "/lib/modules/$(uname -r)/kernel/net/netfilter/ipvs" -Filter 'ip_vs.ko*' -ErrorAction Ignore
+    if (-not $module) { return $false }
+    Install-DebianPackages @('kmod') 'Loading the host kernel''s IPVS module'
     & modprobe ip_vs 2>$null
     Test-Path /proc/net/ip_vs
 }
@@ -199,6 +206,7 @@ function Invoke-PesterTests {
     $started = Get-Date
     if (Test-HostIpvs) {
         $kernel = "the host's kernel $(uname -r), in a fresh network namespace"
+        Install-DebianPackages $TestPackages 'The kernel tests'
         Write-Step "Pester in $kernel"
         & unshare --net -- bash -c "ip link set lo up; exec $(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs" | Out-Host
         $status = $LASTEXITCODE
