@@ -13,8 +13,14 @@ namespace LvsAdmin.Commands
     {
         protected override void EndProcessing()
         {
+            if (NoRulesFromPipeline())
+            {
+                WriteError(new ErrorRecord(new PSArgumentException("No rule lines came from the pipeline: there is nothing to compare the table with."),
+                    "NoRuleLines", ErrorCategory.InvalidData, null));
+                return;
+            }
             var desired = ReadDesiredTable();
-            WriteObject(TableDifference.Compute(Client.ReadTable(), desired), enumerateCollection: true);
+            WriteObject(RunKernel(() => TableDifference.Compute(Client.ReadTable(), desired), "Service", null), enumerateCollection: true);
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.IO;
 using System.Management.Automation;
-using System.Text;
 using LvsAdmin.Rules;
 
 namespace LvsAdmin.Commands
@@ -20,24 +18,16 @@ namespace LvsAdmin.Commands
             if (Path is null)
             {
                 // Each service's lines go down the pipeline as soon as its real servers are read.
-                foreach (string line in RuleWriter.Write(Client))
-                    WriteObject(line);
+                RunKernel(() =>
+                {
+                    foreach (string line in RuleWriter.Write(Client))
+                        WriteObject(line);
+                }, "Export", null);
                 return;
             }
             string resolved = GetUnresolvedProviderPathFromPSPath(Path);
-            if (!ShouldProcess(resolved, "Write the table's rules"))
-                return;
-            // Written beside the file and moved over it: a failed read leaves the old file as it was.
-            string partial = resolved + ".partial";
-            try
-            {
-                File.WriteAllLines(partial, RuleWriter.Write(Client), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                File.Move(partial, resolved, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
+            if (ShouldProcess(resolved, "Write the table's rules"))
+                RunKernel(() => RuleFile.Write(resolved, RuleWriter.Write(Client)), "Export", resolved);
         }
     }
 }

@@ -55,7 +55,7 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            if (Service is not null && _services.Count == 0)
+            if ((Service is not null || MyInvocation.ExpectingInput) && _services.Count == 0)
                 return;
             TextReader reader;
             try
@@ -77,8 +77,13 @@ namespace LvsAdmin.Commands
             }
         }
 
+        /// <summary>A port-0 service is persistent on every port: its connections have the ports clients asked for.</summary>
+        private static bool Serves(LvsServiceKey key, LvsConnection c) =>
+            key.Address!.Equals(c.VirtualAddress) && (key.Port == 0 || key.Port == c.VirtualPort) &&
+            key.Protocol.ToString()!.Equals(c.Protocol, StringComparison.OrdinalIgnoreCase);
+
         private bool Matches(LvsConnection c) =>
-            (_services.Count == 0 || _services.Any(k => k.Address!.Equals(c.VirtualAddress) && k.Port == c.VirtualPort && k.Protocol.ToString()!.Equals(c.Protocol, StringComparison.OrdinalIgnoreCase))) &&
+            (_services.Count == 0 || _services.Any(k => Serves(k, c))) &&
             (RealServerAddress is null || RealServerAddress.Any(a => a.Equals(c.RealServerAddress))) &&
             (RealServerPort is null || RealServerPort == c.RealServerPort) &&
             (ClientAddress is null || ClientAddress.Any(a => a.Equals(c.ClientAddress))) &&

@@ -7,6 +7,6 @@ namespace LvsAdmin.Commands
     [OutputType(typeof(LvsInfo))]
     public sealed class GetLvsInfoCommand : LvsCmdlet
     {
-        protected override void EndProcessing() => WriteObject(Client.GetInfo());
+        protected override void EndProcessing() => WriteObject(RunKernel(Client.GetInfo, "Info", null));
     }
 }

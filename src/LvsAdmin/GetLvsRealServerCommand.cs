@@ -33,20 +33,21 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
+            if (UpstreamSentNothing(_services.Count > 0))
+                return;
             IEnumerable<LvsServiceKey> keys = _services;
             if (_services.Count == 0)
             {
-                var services = Client.GetServices();
-                services.Sort(ServiceOrder.Compare);
+                var services = RunKernel(Client.GetServices, "Service", null);
+                services.Sort(IpvsadmOrder.Compare);
                 keys = services.Select(s => s.GetKey());
             }
             var found = new List<LvsRealServer>();
             foreach (var key in keys.Distinct())
             {
-                List<LvsRealServer>? servers = null;
-                if (!TryKernel(() => servers = Client.GetRealServers(key), "Service", key))
+                if (!TryKernel(() => Client.GetRealServers(key), "Service", key, out var servers))
                     continue;
-                servers!.Sort(ServiceOrder.Compare);
+                servers.Sort(IpvsadmOrder.Compare);
                 found.AddRange(servers.Where(Matches));
             }
             WriteObject(found, enumerateCollection: true);

@@ -46,14 +46,15 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
+            if (UpstreamSentNothing(_requested.Count > 0))
+                return;
             if (ParameterSetName == ServiceSet)
             {
                 // One GET per named service: each answer complete before any is written.
                 var found = new List<LvsService>();
                 foreach (var key in _requested)
                 {
-                    LvsService? service = null;
-                    if (TryKernel(() => service = Client.GetService(key), "Service", key))
+                    if (TryKernel(() => Client.GetService(key), "Service", key, out var service))
                     {
                         if (service is null)
                             WriteNotFound("Service", $"There is no virtual service {key}.", key);
@@ -64,8 +65,8 @@ namespace LvsAdmin.Commands
                 WriteObject(found, enumerateCollection: true);
                 return;
             }
-            var services = Client.GetServices().Where(Matches).ToList();
-            services.Sort(ServiceOrder.Compare);
+            var services = RunKernel(Client.GetServices, "Service", null).Where(Matches).ToList();
+            services.Sort(IpvsadmOrder.Compare);
             if (services.Count == 0 && NamesOneService(out var wanted))
                 WriteNotFound("Service", $"There is no virtual service {wanted}.", wanted!);
             WriteObject(services, enumerateCollection: true);

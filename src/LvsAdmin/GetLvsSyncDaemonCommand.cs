@@ -13,6 +13,6 @@ namespace LvsAdmin.Commands
         public LvsSyncState? State { get; set; }
 
         protected override void EndProcessing() =>
-            WriteObject(Client.GetSyncDaemons().Where(d => State is null || d.State == State).OrderBy(d => d.State).ToList(), enumerateCollection: true);
+            WriteObject(RunKernel(Client.GetSyncDaemons, "SyncDaemon", null).Where(d => State is null || d.State == State).OrderBy(d => d.State).ToList(), enumerateCollection: true);
     }
 }

@@ -7,6 +7,6 @@ namespace LvsAdmin.Commands
     [OutputType(typeof(LvsTimeout))]
     public sealed class GetLvsTimeoutCommand : LvsCmdlet
     {
-        protected override void EndProcessing() => WriteObject(Client.GetTimeouts());
+        protected override void EndProcessing() => WriteObject(RunKernel(Client.GetTimeouts, "Timeout", null));
     }
 }

@@ -22,6 +22,11 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
+            if (NoRulesFromPipeline())
+            {
+                WriteWarning("No rule lines came from the pipeline: the table is left as it is (Clear-LvsService empties it).");
+                return;
+            }
             if (Replace)
                 ReplaceTable(ReadDesiredTable());
             else
@@ -47,7 +52,7 @@ namespace LvsAdmin.Commands
         private void ReplaceTable(DesiredTable desired)
         {
             WriteVerbose("Reading the live table to compare it with the rules");
-            var differences = TableDifference.Compute(Client.ReadTable(), desired);
+            var differences = RunKernel(() => TableDifference.Compute(Client.ReadTable(), desired), "Service", null);
             var approved = differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();
             if (approved.Count > 0)
             {
@@ -73,7 +78,7 @@ namespace LvsAdmin.Commands
                 }
             }
             foreach (var rule in desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")))
-                TryKernel(() => RuleApplier.RunAlone(Client, rule), "Service", rule.Text);
+                TryKernel(() => RuleApplier.RunToMatch(Client, rule), rule.Daemon is null ? "Service" : "SyncDaemon", rule.Text);
         }
 
         private static string Target(LvsRuleDifference difference) =>

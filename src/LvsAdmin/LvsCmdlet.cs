@@ -29,7 +29,7 @@ namespace LvsAdmin.Commands
                     {
                         _client = IpvsClient.Open(NetworkNamespace);
                     }
-                    catch (Exception e)
+                    catch (Exception e) when (e is not PipelineStoppedException)
                     {
                         ThrowTerminatingError(ToErrorRecord(e, "IpvsSession", null));
                     }
@@ -59,24 +59,56 @@ namespace LvsAdmin.Commands
         /// Runs one kernel action for one target object: true when it worked; otherwise a
         /// non-terminating error (or a terminating one when the session itself is broken).
         /// </summary>
-        protected bool TryKernel(Action action, string noun, object target)
+        protected bool TryKernel(Action action, string noun, object target) =>
+            TryKernel(() => { action(); return true; }, noun, target, out _);
+
+        /// <summary>Reads something for one target object: true with the result, or false after writing the error.</summary>
+        protected bool TryKernel<T>(Func<T> read, string noun, object target, out T result)
         {
             try
             {
-                action();
+                result = read();
                 return true;
             }
             catch (Exception e) when (IsPerObject(e))
             {
                 WriteError(ToErrorRecord(e, noun, target));
-                return false;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not PipelineStoppedException)
             {
                 ThrowTerminatingError(ToErrorRecord(e, noun, target));
-                return false;
+            }
+            result = default!;
+            return false;
+        }
+
+        /// <summary>Work the cmdlet cannot go on without (a listing, an export): any failure ends the cmdlet with a mapped error.</summary>
+        protected void RunKernel(Action action, string noun, object? target)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, noun, target));
             }
         }
+
+        /// <inheritdoc cref="RunKernel(Action, string, object?)"/>
+        protected T RunKernel<T>(Func<T> read, string noun, object? target)
+        {
+            T result = default!;
+            RunKernel(() => { result = read(); }, noun, target);
+            return result;
+        }
+
+        /// <summary>
+        /// True when the cmdlet stands after a pipeline that sent it nothing. A cmdlet that acts on
+        /// everything when not told what (listing all real servers, zeroing all counters) then acts on
+        /// nothing: an empty match upstream must not widen to the whole table.
+        /// </summary>
+        protected bool UpstreamSentNothing(bool anythingReceived) => MyInvocation.ExpectingInput && !anythingReceived;
 
         protected void WriteNotFound(string noun, string message, object target) =>
             WriteError(new ErrorRecord(new ItemNotFoundException(message), $"{noun}NotFound", ErrorCategory.ObjectNotFound, target));

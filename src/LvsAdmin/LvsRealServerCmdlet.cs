@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -7,10 +8,14 @@ namespace LvsAdmin.Commands
 {
     /// <summary>
     /// The base of cmdlets that name a real server of a service: -Service (pipeline or text),
-    /// -Address and -Port, which bind by name from real-server objects.
+    /// -Address and -Port, which bind by name from real-server objects (and from anything else that has
+    /// Service, Address and Port, such as health results). A service object from the pipeline names only
+    /// the service: its own address and port are not a real server's.
     /// </summary>
     public abstract class LvsRealServerCmdlet : LvsCmdlet
     {
+        private HashSet<string> _givenOnCommandLine = null!;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ServiceKeyTransformation]
         [ArgumentCompleter(typeof(ServiceCompleter))]
@@ -24,13 +29,37 @@ namespace LvsAdmin.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public ushort? Port { get; set; }
 
+        /// <summary>The pipeline object itself, bound beside -Service only to see what kind of object it is.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        protected override void BeginProcessing() =>
+            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Undoes what a service object from the pipeline bound by property name (its Address and Port are
+        /// the virtual service's): false, after writing the error, when no real server is then named.
+        /// </summary>
+        protected bool NamesRealServer()
+        {
+            if (InputObject is null || InputObject.Properties[nameof(LvsRealServer.Service)] is not null)
+                return true;
+            if (!_givenOnCommandLine.Contains(nameof(Port)))
+                Port = null;
+            if (_givenOnCommandLine.Contains(nameof(Address)))
+                return true;
+            WriteError(new ErrorRecord(
+                new PSArgumentException($"The virtual service {Service} came from the pipeline without a real server: give -Address (and -Port) of the real server."),
+                "RealServerAddressMissing", ErrorCategory.InvalidArgument, Service));
+            return false;
+        }
+
         /// <summary>The real server named by -Address and -Port, read from the kernel; null after writing the error.</summary>
         protected LvsRealServer? FindRealServer()
         {
-            List<LvsRealServer>? servers = null;
-            if (!TryKernel(() => servers = Client.GetRealServers(Service), "RealServer", Service))
+            if (!NamesRealServer() || !TryKernel(() => Client.GetRealServers(Service), "RealServer", Service, out var servers))
                 return null;
-            var matches = servers!.Where(s => s.Address.Equals(Address) && (Port is null || s.Port == Port)).ToList();
+            var matches = servers.Where(s => s.Address.Equals(Address) && (Port is null || s.Port == Port)).ToList();
             string endpoint = Port is null ? Address.ToString() : Addresses.FormatEndpoint(Address, Port.Value);
             if (matches.Count == 1)
                 return matches[0];
@@ -40,6 +69,17 @@ namespace LvsAdmin.Commands
                 WriteError(new ErrorRecord(new PSArgumentException($"The virtual service {Service} has several real servers at {Address}: give -Port."),
                     "RealServerAmbiguous", ErrorCategory.InvalidArgument, $"{Service} -> {endpoint}"));
             return null;
+        }
+
+        /// <summary>The real server at this endpoint as the kernel now has it (for -PassThru); null after writing the error.</summary>
+        protected LvsRealServer? ReadRealServer(IPAddress address, ushort port)
+        {
+            if (!TryKernel(() => Client.GetRealServers(Service), "RealServer", Service, out var servers))
+                return null;
+            var server = servers.Find(s => s.Address.Equals(address) && s.Port == port);
+            if (server is null)
+                WriteNotFound("RealServer", $"The virtual service {Service} has no real server {Addresses.FormatEndpoint(address, port)}.", Service);
+            return server;
         }
     }
 }

@@ -13,6 +13,7 @@ namespace LvsAdmin.Commands
         protected const string PathSet = "Path";
         protected const string LinesSet = "Lines";
         private readonly List<string> _lines = new List<string>();
+        private bool _receivedInput;
 
         /// <summary>Rule files, as ipvsadm -S writes them.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -30,12 +31,16 @@ namespace LvsAdmin.Commands
         {
             if (ParameterSetName != LinesSet)
                 return;
+            _receivedInput = true;
             foreach (string? text in InputObject)
             {
                 if (text is not null)
                     _lines.AddRange(text.Split('\n'));
             }
         }
+
+        /// <summary>True when the cmdlet reads the pipeline and nothing came (not even an empty line).</summary>
+        protected bool NoRulesFromPipeline() => ParameterSetName == LinesSet && UpstreamSentNothing(_receivedInput);
 
         /// <summary>All the input parsed; a line that does not parse ends the cmdlet before anything is applied.</summary>
         protected List<Rule> ReadRules() => WhenParsed(() => RuleParser.Parse(InputLines()));

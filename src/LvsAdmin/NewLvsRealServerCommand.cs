@@ -37,6 +37,8 @@ namespace LvsAdmin.Commands
 
         protected override void ProcessRecord()
         {
+            if (!NamesRealServer())
+                return;
             var server = new LvsRealServer
             {
                 Address = Address,
@@ -53,12 +55,8 @@ namespace LvsAdmin.Commands
             server.SetServiceKey(Service);
             if (!ShouldProcess($"virtual service {Service}", $"Add real server {Addresses.FormatEndpoint(server.Address, server.Port)} ({ForwardingMethod}, weight {Weight})"))
                 return;
-            if (TryKernel(() => Client.AddRealServer(Service, server), "RealServer", server) && PassThru)
-            {
-                var added = Client.GetRealServers(Service).Find(s => s.Address.Equals(server.Address) && s.Port == server.Port);
-                if (added is not null)
-                    WriteObject(added);
-            }
+            if (TryKernel(() => Client.AddRealServer(Service, server), "RealServer", server) && PassThru && ReadRealServer(server.Address, server.Port) is { } added)
+                WriteObject(added);
         }
     }
 }

@@ -51,8 +51,8 @@ namespace LvsAdmin.Commands
                 service.SchedulerFlags = SchedulerFlags ?? System.Array.Empty<string>();
                 if (!ShouldProcess($"virtual service {key}", $"Add with scheduler {Scheduler}"))
                     continue;
-                if (TryKernel(() => Client.AddService(service), "Service", key) && PassThru)
-                    WriteObject(Client.GetService(key));
+                if (TryKernel(() => Client.AddService(service), "Service", key) && PassThru && TryKernel(() => Client.GetService(key), "Service", key, out var written))
+                    WriteObject(written);
             }
         }
     }

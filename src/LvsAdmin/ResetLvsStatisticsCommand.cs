@@ -22,7 +22,8 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            if (ParameterSetName == AllSet && ShouldProcess("every virtual service", "Zero the counters"))
+            // After an empty pipeline this set is the one left: zeroing everything then is not what was asked.
+            if (ParameterSetName == AllSet && !MyInvocation.ExpectingInput && ShouldProcess("every virtual service", "Zero the counters"))
                 TryKernel(() => Client.ZeroStatistics(null), "Service", "every virtual service");
         }
     }

@@ -86,8 +86,8 @@ namespace LvsAdmin.Commands
             {
                 if (!TryKernel(() => Client.UpdateRealServer(Service, server), "RealServer", current))
                     return;
-                if (PassThru)
-                    WriteObject(Client.GetRealServers(Service).Find(s => s.Address.Equals(server.Address) && s.Port == server.Port));
+                if (PassThru && ReadRealServer(server.Address, server.Port) is { } updated)
+                    WriteObject(updated);
             }
             else if (changes.Count == 0 && PassThru)
             {

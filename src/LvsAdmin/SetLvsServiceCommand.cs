@@ -46,8 +46,7 @@ namespace LvsAdmin.Commands
         {
             foreach (var key in TargetKeys)
             {
-                LvsService? current = null;
-                if (!TryKernel(() => current = Client.GetService(key), "Service", key))
+                if (!TryKernel(() => Client.GetService(key), "Service", key, out var current))
                     continue;
                 if (current is null)
                 {
@@ -63,8 +62,8 @@ namespace LvsAdmin.Commands
                 }
                 if (!ShouldProcess($"virtual service {key}", $"Set {string.Join(", ", changes)}"))
                     continue;
-                if (TryKernel(() => Client.UpdateService(changed), "Service", key) && PassThru)
-                    WriteObject(Client.GetService(key));
+                if (TryKernel(() => Client.UpdateService(changed), "Service", key) && PassThru && TryKernel(() => Client.GetService(key), "Service", key, out var written))
+                    WriteObject(written);
             }
         }
 

@@ -8,8 +8,8 @@ namespace LvsAdmin.Commands
     [OutputType(typeof(LvsTimeout))]
     public sealed class SetLvsTimeoutCommand : LvsCmdlet
     {
-        // The kernel keeps timeouts in jiffies in an int: this bound holds for every HZ up to 1000.
-        private const uint MaxSeconds = int.MaxValue / 1000;
+        // ipvsadm's bound for --set, 31 days.
+        private const uint MaxSeconds = LvsService.MaxTimeout;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1u, MaxSeconds)]
@@ -42,8 +42,8 @@ namespace LvsAdmin.Commands
             if (Udp is not null) changes.Add($"udp {Udp} s");
             if (!ShouldProcess("IPVS connection timeouts", $"Set {string.Join(", ", changes)}"))
                 return;
-            if (TryKernel(() => Client.SetTimeouts(timeout), "Timeout", timeout) && PassThru)
-                WriteObject(Client.GetTimeouts());
+            if (TryKernel(() => Client.SetTimeouts(timeout), "Timeout", timeout) && PassThru && TryKernel(Client.GetTimeouts, "Timeout", timeout, out var written))
+                WriteObject(written);
         }
     }
 }

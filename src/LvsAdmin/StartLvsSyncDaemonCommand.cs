@@ -23,7 +23,7 @@ namespace LvsAdmin.Commands
 
         /// <summary>The largest sync message payload, in bytes (ipvsadm --sync-maxlen).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65507)]
+        [ValidateRange(1, LvsSyncDaemon.MaxMessageLength)]
         public ushort MaxLength { get; set; }
 
         /// <summary>The multicast group, IPv4 or IPv6 (default 224.0.0.81).</summary>
@@ -58,8 +58,8 @@ namespace LvsAdmin.Commands
             };
             if (!ShouldProcess($"{State} sync daemon on {Interface}", "Start"))
                 return;
-            if (TryKernel(() => Client.StartSyncDaemon(daemon), "SyncDaemon", daemon) && PassThru)
-                WriteObject(Client.GetSyncDaemons().Find(d => d.State == State));
+            if (TryKernel(() => Client.StartSyncDaemon(daemon), "SyncDaemon", daemon) && PassThru && TryKernel(Client.GetSyncDaemons, "SyncDaemon", daemon, out var running))
+                WriteObject(running.Find(d => d.State == State));
         }
     }
 }

@@ -41,7 +41,28 @@ namespace LvsAdmin.Core.Tests
         public void Encodes_a_new_service_byte_for_byte_as_ipvsadm(string capture, LvsService service)
         {
             var sent = StraceCapture.Read(capture).Ipvs(sent: true, NewService).Single();
-            Assert.Equal(Convert.ToHexString(sent.Payload), Convert.ToHexString(Encode(NewService, w => IpvsCodec.WriteService(w, service))));
+            byte[] ours = Encode(NewService, w => IpvsCodec.WriteService(w, service));
+            // The one deliberate difference: ipvsadm's flags mask is every bit, ours only the bits a
+            // service's settings stand for, so that an edit leaves the kernel's other bits alone.
+            int mask = FlagsMaskOffset(ours);
+            Assert.Equal(ServiceFlags.Settable, BitConverter.ToUInt32(ours, mask));
+            Assert.Equal(uint.MaxValue, BitConverter.ToUInt32(sent.Payload, FlagsMaskOffset(sent.Payload)));
+            BitConverter.TryWriteBytes(ours.AsSpan(mask), uint.MaxValue);
+            Assert.Equal(Convert.ToHexString(sent.Payload), Convert.ToHexString(ours));
+        }
+
+        /// <summary>Where the mask half of the service's FLAGS attribute is in a new-service payload.</summary>
+        private static int FlagsMaskOffset(byte[] genericPayload)
+        {
+            const ushort flagsAttribute = 7;
+            int service = NetlinkMessageWriter.GenericHeaderLength;
+            int end = service + BitConverter.ToUInt16(genericPayload, service);
+            for (int offset = service + 4; offset < end; offset += NetlinkMessageWriter.Align(BitConverter.ToUInt16(genericPayload, offset)))
+            {
+                if (BitConverter.ToUInt16(genericPayload, offset + 2) == flagsAttribute)
+                    return offset + 4 + 4;
+            }
+            throw new InvalidOperationException("The service has no flags attribute.");
         }
 
         public static TheoryData<string, string, LvsRealServer> RealServers => new TheoryData<string, string, LvsRealServer>

@@ -22,7 +22,7 @@ namespace LvsAdmin.Core.Tests
         [InlineData("-A -f 5 -6 -s rr")]
         [InlineData("-A -t 10.0.0.11:80 -s rr")]
         [InlineData("-A -t 10.0.0.1:0 -s rr -p 30")]
-        [InlineData("-A -t 10.0.0.1:443 -s wlc -p 300 --pe sip -o")]
+        [InlineData("-A -u 10.0.0.1:5060 -s wlc -p 300 --pe sip -o")]
         [InlineData("-a -t 10.0.0.1:80 -r 192.168.1.6:80 -i -w 1 --tun-type gue --tun-port 5555 --tun-remcsum")]
         [InlineData("-a -t 10.0.0.1:80 -r 192.168.1.3:8080 -m -w 5 -x 100 -y 10")]
         public void Reads_and_writes_ipvsadm_save_lines_unchanged(string line)
@@ -71,7 +71,7 @@ namespace LvsAdmin.Core.Tests
                 RuleCommand.SetTimeouts, RuleCommand.StartDaemon, RuleCommand.StopDaemon,
             }, rules.Select(r => r.Command));
             var service = rules[0].Service!;
-            Assert.Equal(("rr", true, 300u, "255.255.0.0"), (service.Scheduler, service.Persistent, service.PersistenceTimeout, service.PersistenceMask));
+            Assert.Equal(("rr", true, 360u, "255.255.0.0"), (service.Scheduler, service.Persistent, service.PersistenceTimeout, service.PersistenceMask));
             var server = rules[1].RealServer!;
             Assert.Equal((80, LvsForwardingMethod.Masquerade, 3, 9u, 2u), (server.Port, server.ForwardingMethod, server.Weight, server.UpperThreshold, server.LowerThreshold));
             Assert.Equal(4, rules[2].RealServer!.Weight);
@@ -94,7 +94,58 @@ namespace LvsAdmin.Core.Tests
             // Only masquerading translates ports: ipvsadm gives the others the service's port.
             Assert.Equal(80, One("-a -t 10.0.0.1:80 -r 192.168.1.2:8080 -g").RealServer!.Port);
             Assert.Equal(LvsTunnelType.Ipip, One("-a -t 10.0.0.1:80 -r 192.168.1.2 -i").RealServer!.TunnelType);
-            Assert.Equal(80, One("-A -t 10.0.0.1:http").ServiceKey!.Port);
+        }
+
+        private static readonly PortNames Names = PortNames.Read(new System.IO.StringReader(
+            "# services(5)\nhttp 80/tcp www # WorldWideWeb\nhttp 80/udp\ndomain 53/tcp\ndomain 53/udp\nsip 5060/udp\nbgp 179/tcp\nsctp-only 9999/sctp\n"));
+
+        [Theory]
+        [InlineData("-A -t 10.0.0.1:http", 80)]
+        [InlineData("-A -t 10.0.0.1:www", 80)]
+        [InlineData("-A -u 10.0.0.1:sip -s rr", 5060)]
+        [InlineData("-A --sctp-service 10.0.0.1:sctp-only", 9999)]
+        [InlineData("-A -t [2001:db8::1]:domain", 53)]
+        public void Looks_port_names_up_for_the_service_protocol(string line, int port) =>
+            Assert.Equal(port, RuleParser.ParseLine(line, 1, Names)!.ServiceKey!.Port);
+
+        [Theory]
+        [InlineData("-A -t 10.0.0.1:sip", "'sip' is not a port number or a tcp service name")]
+        [InlineData("-A -u 10.0.0.1:bgp", "'bgp' is not a port number or a udp service name")]
+        [InlineData("-a -u 10.0.0.1:53 -r 192.168.1.2:bgp -m", "'bgp' is not a port number or a udp service name")]
+        public void Refuses_a_port_name_of_another_protocol(string line, string problem) =>
+            Assert.Contains(problem, Assert.Throws<RuleParseException>(() => RuleParser.ParseLine(line, 1, Names)).Message);
+
+        [Fact]
+        public void Real_server_port_names_follow_the_service_protocol_and_firewall_marks_read_them_as_tcp()
+        {
+            Assert.Equal(53, RuleParser.ParseLine("-a -u 10.0.0.1:53 -r 192.168.1.2:domain -m", 1, Names)!.RealServer!.Port);
+            Assert.Equal(179, RuleParser.ParseLine("-a -f 5 -r 192.168.1.2:bgp", 1, Names)!.RealServer!.Port);
+        }
+
+        [Fact]
+        public void Firewall_mark_real_servers_keep_their_ports_whatever_the_forwarding()
+        {
+            // ipvsadm forces the port of -g/-i real servers only for TCP, UDP and SCTP services.
+            foreach (string method in new[] { "-g", "-i", "-m", "" })
+                Assert.Equal(80, One($"-a -f 5 -r 10.0.0.2:80 {method}").RealServer!.Port);
+            Assert.Equal(0, One("-a -f 5 -r 10.0.0.2 -g").RealServer!.Port);
+            var server = One("-a -f 5 -r 10.0.0.2:80 -g").RealServer!;
+            Assert.Equal("-a -f 5 -r 10.0.0.2:80 -g -w 1", RuleWriter.RealServerLine(LvsServiceKey.ForFirewallMark(5), server));
+        }
+
+        [Fact]
+        public void A_bare_persistence_flag_is_360_seconds_as_in_ipvsadm_code()
+        {
+            Assert.Equal(360u, One("-A -t 10.0.0.1:80 -p").Service!.PersistenceTimeout);
+            Assert.Equal(360u, One("-A -t 10.0.0.1:80 -p -s rr").Service!.PersistenceTimeout);
+            Assert.Equal(2678400u, One("-A -t 10.0.0.1:80 -p 2678400").Service!.PersistenceTimeout);
+        }
+
+        [Fact]
+        public void A_daemon_without_an_interface_uses_eth0_as_ipvsadm_does()
+        {
+            Assert.Equal("eth0", One("--start-daemon master").Daemon!.Interface);
+            Assert.Equal(65507, One("--start-daemon backup --sync-maxlen 65507").Daemon!.MaxLength);
         }
 
         [Fact]
@@ -133,7 +184,7 @@ namespace LvsAdmin.Core.Tests
         [InlineData("-A -t 10.0.0.300:80", "'10.0.0.300' is not an IPv4 or IPv6 address")]
         [InlineData("-A -t www.example.com:80", "'www.example.com' is not an IPv4 or IPv6 address")]
         [InlineData("-A -t 10.0.0.1:99999", "'99999' is not a port")]
-        [InlineData("-A -t 10.0.0.1:nosuchservice", "'nosuchservice' is not a port number or a service name")]
+        [InlineData("-A -t 10.0.0.1:nosuchservice", "'nosuchservice' is not a port number or a tcp service name")]
         [InlineData("-A -t 10.0.0.1:80 -s rr -b sh-port", "belongs to the sh scheduler")]
         [InlineData("-A -t 10.0.0.1:80 -s rr -w 3", "'-w' does not go with '-A'")]
         [InlineData("-a -t 10.0.0.1:80 -r 192.168.1.2 -g -m", "two forwarding methods")]
@@ -150,8 +201,12 @@ namespace LvsAdmin.Core.Tests
         [InlineData("-a -t 10.0.0.1:80 -r 192.168.1.2 -m -x 5 -y 6", "lower threshold 6")]
         [InlineData("-a -t 10.0.0.1:80 -r 192.168.1.2 -i --tun-csum --tun-nocsum", "two tunnel checksum options")]
         [InlineData("--set 900 120", "'--set' needs three timeouts")]
+        [InlineData("--set 2678401 0 0", "'2678401' is not a valid tcp timeout (0 to 2678400)")]
+        [InlineData("-A -t 10.0.0.1:80 -p 2678401", "'2678401' is not a valid persistence timeout (1 to 2678400)")]
+        [InlineData("-A -t 10.0.0.1:80 -o", "One-packet scheduling is only for UDP")]
+        [InlineData("-A --sctp-service 10.0.0.1:80 --ops", "One-packet scheduling is only for UDP")]
+        [InlineData("--start-daemon master --sync-maxlen 65508", "'65508' is not a valid sync maximum length (1 to 65507)")]
         [InlineData("--start-daemon primary --mcast-interface eth0", "'primary' is not a sync daemon state")]
-        [InlineData("--start-daemon master", "needs '--mcast-interface'")]
         [InlineData("-A -t 10.0.0.1:80 -s rr -s wlc", "'-s' is given twice")]
         [InlineData("ipvsadm", "'ipvsadm' without a command")]
         [InlineData("-A -t 10.0.0.1:80 rr", "'rr' is not an option")]

@@ -18,15 +18,11 @@ namespace LvsAdmin.Ipvs
         private readonly GenericNetlinkConnection _connection;
         private readonly ushort _family;
 
-        private IpvsClient(GenericNetlinkConnection connection, ushort family, string? namespacePath)
+        private IpvsClient(GenericNetlinkConnection connection, ushort family)
         {
             _connection = connection;
             _family = family;
-            NetworkNamespacePath = namespacePath;
         }
-
-        /// <summary>The namespace the client's socket lives in; null for the caller's own.</summary>
-        public string? NetworkNamespacePath { get; }
 
         /// <summary>Called with a description of every request before it goes to the kernel.</summary>
         public Action<string>? Trace
@@ -49,7 +45,7 @@ namespace LvsAdmin.Ipvs
             {
                 ushort family = connection.ResolveFamily(FamilyName) ?? throw new IpvsUnavailableException(
                     "The kernel has no IP Virtual Server: the IPVS generic netlink family does not exist. Load it with 'modprobe ip_vs' (as root), or use a kernel built with CONFIG_IP_VS.");
-                var client = new IpvsClient(connection, family, path);
+                var client = new IpvsClient(connection, family);
                 // IPVS answers even reads only with CAP_NET_ADMIN: find out now, with the cheapest request.
                 client.GetInfo();
                 return client;
@@ -99,7 +95,22 @@ namespace LvsAdmin.Ipvs
             Execute<object>(IpvsCommand.Zero, 0, key is null ? "zero every counter" : $"zero the counters of {key}",
                 writer => { if (key is not null) IpvsCodec.WriteServiceKey(writer, key); }, null);
 
-        public List<LvsRealServer> GetRealServers(LvsServiceKey key) =>
+        /// <summary>
+        /// The real servers of a service. A service that does not exist is an error (ESRCH, as the kernel
+        /// answers other requests for it): the kernel's dump ends empty for it, as for a service with none.
+        /// </summary>
+        public List<LvsRealServer> GetRealServers(LvsServiceKey key)
+        {
+            var servers = DumpRealServers(key);
+            if (servers.Count == 0 && GetService(key) is null)
+            {
+                string description = $"list the real servers of {key}";
+                throw new NetlinkException(Errno.ESRCH, $"Could not {description}: {Errno.Describe(Errno.ESRCH)}", null, description);
+            }
+            return servers;
+        }
+
+        private List<LvsRealServer> DumpRealServers(LvsServiceKey key) =>
             Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
                 message => IpvsCodec.DecodeRealServer(message, key));
 
@@ -115,7 +126,7 @@ namespace LvsAdmin.Ipvs
             if (order is not null)
                 services.Sort(order);
             foreach (var service in services)
-                yield return new LvsTableEntry(service, GetRealServers(service.GetKey()));
+                yield return new LvsTableEntry(service, DumpRealServers(service.GetKey()));
         }
 
         public void AddRealServer(LvsServiceKey key, LvsRealServer server) =>
@@ -137,8 +148,32 @@ namespace LvsAdmin.Ipvs
         public List<LvsSyncDaemon> GetSyncDaemons() =>
             Dump(IpvsCommand.GetDaemon, "list the sync daemons", _ => { }, IpvsCodec.DecodeDaemon);
 
-        public void StartSyncDaemon(LvsSyncDaemon daemon) =>
-            Validated(daemon).Execute<object>(IpvsCommand.NewDaemon, 0, $"start the {daemon.State} sync daemon", writer => IpvsCodec.WriteDaemon(writer, daemon, stateOnly: false), null);
+        public void StartSyncDaemon(LvsSyncDaemon daemon)
+        {
+            try
+            {
+                Validated(daemon).Execute<object>(IpvsCommand.NewDaemon, 0, $"start the {daemon.State} sync daemon", writer => IpvsCodec.WriteDaemon(writer, daemon, stateOnly: false), null);
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.EINVAL && FindMixedFamily() is { } mixed)
+            {
+                // The kernel's EINVAL says nothing of why; this is the cause an operator cannot guess.
+                throw new LvsArgumentException("SyncDaemonWithMixedFamilies",
+                    $"The kernel does not synchronise connections while a real server has another address family than its service, as {mixed} has: remove such real servers first, or do without the {daemon.State} sync daemon.");
+            }
+        }
+
+        /// <summary>The first real server whose address family is not its service's, or null.</summary>
+        private LvsRealServer? FindMixedFamily()
+        {
+            foreach (var entry in ReadTable())
+            {
+                var family = entry.Service.AddressFamily;
+                var mixed = entry.RealServers.FirstOrDefault(server => server.AddressFamily != family);
+                if (mixed is not null)
+                    return mixed;
+            }
+            return null;
+        }
 
         public void StopSyncDaemon(LvsSyncState state) =>
             Execute<object>(IpvsCommand.DeleteDaemon, 0, $"stop the {state} sync daemon",

@@ -38,10 +38,8 @@ namespace LvsAdmin.Ipvs
             writer.PutString(ServiceAttribute.SchedulerName, service.Scheduler);
             if (!string.IsNullOrEmpty(service.PersistenceEngine))
                 writer.PutString(ServiceAttribute.PersistenceEngine, service.PersistenceEngine!);
-            Span<byte> flags = stackalloc byte[8];
-            BitConverter.TryWriteBytes(flags, FlagsOf(service));
-            BitConverter.TryWriteBytes(flags.Slice(4), uint.MaxValue);
-            writer.PutBytes(ServiceAttribute.Flags, flags);
+            // Only the bits the model knows are changed: an edit leaves any other bit as the kernel has it.
+            writer.PutU32Pair(ServiceAttribute.Flags, FlagsOf(service), ServiceFlags.Settable);
             writer.PutU32(ServiceAttribute.Timeout, service.Persistent ? service.PersistenceTimeout : 0);
             writer.PutU32(ServiceAttribute.Netmask, ServiceFlags.EncodeMask(service.PersistenceMask, key.AddressFamily));
             writer.EndNested(nest);

@@ -2,11 +2,12 @@ using System;
 using System.Buffers.Binary;
 using System.Net;
 
-namespace LvsAdmin.Rules
+namespace LvsAdmin
 {
     /// <summary>
-    /// ipvsadm's sort of services and real servers (libipvs ipvs_cmp_services and ipvs_cmp_dests),
-    /// reproduced with its 32-bit wrap-around so that exported rules come in ipvsadm's order.
+    /// The one order of listings and exports: ipvsadm's sort of services and real servers (libipvs
+    /// ipvs_cmp_services and ipvs_cmp_dests), reproduced with its 32-bit wrap-around, so that cmdlets
+    /// list and export in the order `ipvsadm -Ln` and `ipvsadm -Sn` show.
     /// </summary>
     public static class IpvsadmOrder
     {

@@ -8,7 +8,14 @@ namespace LvsAdmin
     public sealed class LvsService
     {
         public const string DefaultScheduler = "wlc";
-        public const uint DefaultPersistenceTimeout = 300;
+        /// <summary>What a bare -p gives in ipvsadm's code (its man page says 300).</summary>
+        public const uint DefaultPersistenceTimeout = 360;
+
+        /// <summary>
+        /// The longest persistence and connection timeout ipvsadm takes, 31 days: the kernel keeps the
+        /// persistence timeout as seconds times HZ in 32 bits, so larger values wrap.
+        /// </summary>
+        public const uint MaxTimeout = 31 * 86400;
 
         private LvsStatistics? _statistics;
         private LvsServiceKey? _key;

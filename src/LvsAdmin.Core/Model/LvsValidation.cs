@@ -54,8 +54,11 @@ namespace LvsAdmin
                 throw new LvsArgumentException("InvalidPersistenceEngine", $"'{engine}' is not a persistence engine name (such as sip).");
             if (!key.IsFirewallMark && key.Port == 0 && !service.Persistent)
                 throw new LvsArgumentException("ZeroPortNotPersistent", $"Zero port specified for non-persistent service {key}: give a port, or make the service persistent to match every port.");
-            if (service.Persistent && service.PersistenceTimeout == 0)
-                throw new LvsArgumentException("InvalidPersistenceTimeout", "A persistent service needs a persistence timeout of at least 1 second.");
+            if (service.Persistent && (service.PersistenceTimeout == 0 || service.PersistenceTimeout > LvsService.MaxTimeout))
+                throw new LvsArgumentException("InvalidPersistenceTimeout",
+                    $"The persistence timeout {service.PersistenceTimeout} of {key} is out of range: use 1 to {LvsService.MaxTimeout} seconds (31 days).");
+            if (service.OnePacket && !key.IsFirewallMark && key.Protocol != LvsProtocol.Udp)
+                throw new LvsArgumentException("OnePacketNotUdp", $"One-packet scheduling is only for UDP (or firewall-mark) services, not {key}.");
             ValidateMask(service.PersistenceMask, key.AddressFamily);
             try
             {
@@ -93,7 +96,8 @@ namespace LvsAdmin
             // The kernel refuses this even when the upper threshold is 0 (no limit).
             if (server.LowerThreshold > server.UpperThreshold)
                 throw new LvsArgumentException("LowerThresholdAboveUpper", $"The lower threshold {server.LowerThreshold} of {endpoint()} is above its upper threshold {server.UpperThreshold}.");
-            if (server.ForwardingMethod != LvsForwardingMethod.Masquerade && server.Port != service.Port)
+            // A firewall-mark service has no port of its own: its real servers keep theirs, as in ipvsadm.
+            if (!service.IsFirewallMark && server.ForwardingMethod != LvsForwardingMethod.Masquerade && server.Port != service.Port)
                 throw new LvsArgumentException("PortWithoutMasquerade",
                     $"The real server {endpoint()} would need port translation, which only -ForwardingMethod Masquerade does: with {server.ForwardingMethod} it receives the service's port {service.Port}.");
             bool tunnel = server.ForwardingMethod == LvsForwardingMethod.Tunnel;

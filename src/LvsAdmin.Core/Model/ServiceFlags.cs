@@ -10,11 +10,13 @@ namespace LvsAdmin
     public static class ServiceFlags
     {
         public const uint Persistent = 0x1;
-        public const uint Hashed = 0x2;
         public const uint OnePacket = 0x4;
         public const uint Scheduler1 = 0x8;
         public const uint Scheduler2 = 0x10;
         public const uint Scheduler3 = 0x20;
+
+        /// <summary>The bits a service's settings stand for (HASHED, 0x2, is the kernel's own).</summary>
+        public const uint Settable = Persistent | OnePacket | Scheduler1 | Scheduler2 | Scheduler3;
 
         private static readonly uint[] SchedulerBits = { Scheduler1, Scheduler2, Scheduler3 };
 
@@ -75,8 +77,8 @@ namespace LvsAdmin
                 return uint.MaxValue;
             if (mask.AsSpan().Count('.') == 3 && IPAddress.TryParse(mask, out var address) && address.AddressFamily == AddressFamily.InterNetwork)
             {
-                var bytes = address.GetAddressBytes();
-                return BitConverter.ToUInt32(bytes, 0);
+                // The mask's bytes in network order, as the kernel keeps them in its u32.
+                return Netlink.HostOrder.ReadUInt32(address.GetAddressBytes());
             }
             throw new ArgumentException($"'{mask}' is not an IPv4 persistence mask: give a dotted mask such as 255.255.255.0.");
         }

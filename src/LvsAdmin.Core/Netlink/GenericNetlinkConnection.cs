@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 
@@ -42,9 +43,11 @@ namespace LvsAdmin.Netlink
         private const int DatagramCapacity = 64 * 1024;
         private const int DatagramsPerReceive = 16;
 
-        private readonly byte[] _receiveBuffer = new byte[DatagramCapacity * DatagramsPerReceive];
+        // A megabyte: rented, not allocated, since every cmdlet call opens a session.
+        private readonly byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(DatagramCapacity * DatagramsPerReceive);
         private readonly int[] _datagramLengths = new int[DatagramsPerReceive];
         private uint _sequence;
+        private bool _disposed;
 
         public GenericNetlinkConnection(NetlinkSocket socket)
         {
@@ -164,7 +167,14 @@ namespace LvsAdmin.Netlink
             return results;
         }
 
-        public void Dispose() => _socket.Dispose();
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _socket.Dispose();
+            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        }
 
         private void ReadErrors(uint firstSequence, int firstIndex, int count, IReadOnlyList<BatchRequest> requests, NetlinkException?[] results)
         {
@@ -223,6 +233,9 @@ namespace LvsAdmin.Netlink
                         switch (message.Type)
                         {
                             case MessageDone:
+                                // NLMSG_DONE carries the dump's own error code: a dump that failed part-way says so here.
+                                if (message.Payload.Length >= 4 && HostOrder.ReadInt32(message.Payload) is int code && code < 0)
+                                    throw new NetlinkException(-code, $"Could not {description}: {Errno.Describe(-code)}", null, description);
                                 return consistent;
                             case MessageError:
                                 ThrowIfError(message, description);
@@ -267,7 +280,7 @@ namespace LvsAdmin.Netlink
             var payload = message.Payload;
             if (payload.Length < 4)
                 throw new NetlinkProtocolException($"A netlink error message of {payload.Length} bytes has no error code.");
-            int code = BinaryPrimitives.ReadInt32LittleEndian(payload);
+            int code = HostOrder.ReadInt32(payload);
             if (code == 0)
                 return null;
             string? kernelText = null;
@@ -275,7 +288,7 @@ namespace LvsAdmin.Netlink
             {
                 int echoed = (message.Flags & AckCapped) != 0
                     ? NetlinkMessageWriter.HeaderLength
-                    : (int)BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(4));
+                    : (int)HostOrder.ReadUInt32(payload.Slice(4));
                 int tlvStart = 4 + NetlinkMessageWriter.Align(echoed);
                 if (tlvStart <= payload.Length)
                 {

@@ -45,9 +45,9 @@ namespace LvsAdmin.Netlink
                 throw new InvalidOperationException("The previous message was not ended.");
             _messageStart = _length;
             var header = Reserve(HeaderLength + GenericHeaderLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(header.Slice(4), family);
-            BinaryPrimitives.WriteUInt16LittleEndian(header.Slice(6), flags);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.Slice(8), sequence);
+            HostOrder.WriteUInt16(header.Slice(4), family);
+            HostOrder.WriteUInt16(header.Slice(6), flags);
+            HostOrder.WriteUInt32(header.Slice(8), sequence);
             header[16] = command;
             header[17] = version;
         }
@@ -57,7 +57,7 @@ namespace LvsAdmin.Netlink
         {
             if (_messageStart < 0)
                 throw new InvalidOperationException("No message was begun.");
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_messageStart), (uint)(_length - _messageStart));
+            HostOrder.WriteUInt32(_buffer.AsSpan(_messageStart), (uint)(_length - _messageStart));
             _messageStart = -1;
             MessageCount++;
         }
@@ -66,7 +66,7 @@ namespace LvsAdmin.Netlink
         public void AddFlags(int start, ushort flags)
         {
             var field = _buffer.AsSpan(start + 6, 2);
-            BinaryPrimitives.WriteUInt16LittleEndian(field, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(field) | flags));
+            HostOrder.WriteUInt16(field, (ushort)(HostOrder.ReadUInt16(field) | flags));
         }
 
         /// <summary>Removes the last ended message, which began at start.</summary>
@@ -80,13 +80,20 @@ namespace LvsAdmin.Netlink
 
         public void PutU8(ushort type, byte value) => Reserve(type, 1)[0] = value;
 
-        public void PutU16(ushort type, ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Reserve(type, 2), value);
+        public void PutU16(ushort type, ushort value) => HostOrder.WriteUInt16(Reserve(type, 2), value);
 
         public void PutU16BigEndian(ushort type, ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(type, 2), value);
 
-        public void PutU32(ushort type, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Reserve(type, 4), value);
+        public void PutU32(ushort type, uint value) => HostOrder.WriteUInt32(Reserve(type, 4), value);
 
-        public void PutU64(ushort type, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(type, 8), value);
+        /// <summary>A struct of two u32s, such as IPVS's service flags and the mask of the bits they set.</summary>
+        public void PutU32Pair(ushort type, uint first, uint second)
+        {
+            var value = Reserve(type, 8);
+            HostOrder.WriteUInt32(value, first);
+            HostOrder.WriteUInt32(value.Slice(4), second);
+        }
+
 
         public void PutBytes(ushort type, ReadOnlySpan<byte> value) => value.CopyTo(Reserve(type, value.Length));
 
@@ -111,18 +118,18 @@ namespace LvsAdmin.Netlink
         {
             int start = _length;
             var header = Reserve(AttributeHeaderLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(header.Slice(2), (ushort)(type | NestedFlag));
+            HostOrder.WriteUInt16(header.Slice(2), (ushort)(type | NestedFlag));
             return start;
         }
 
         public void EndNested(int mark) =>
-            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(mark), (ushort)(_length - mark));
+            HostOrder.WriteUInt16(_buffer.AsSpan(mark), (ushort)(_length - mark));
 
         private Span<byte> Reserve(ushort type, int valueLength)
         {
             var attribute = Reserve(AttributeHeaderLength + valueLength);
-            BinaryPrimitives.WriteUInt16LittleEndian(attribute, (ushort)(AttributeHeaderLength + valueLength));
-            BinaryPrimitives.WriteUInt16LittleEndian(attribute.Slice(2), type);
+            HostOrder.WriteUInt16(attribute, (ushort)(AttributeHeaderLength + valueLength));
+            HostOrder.WriteUInt16(attribute.Slice(2), type);
             return attribute.Slice(AttributeHeaderLength, valueLength);
         }
 

@@ -56,13 +56,13 @@ namespace LvsAdmin.Netlink
                 return false;
             if (_rest.Length < NetlinkMessageWriter.HeaderLength)
                 throw new NetlinkProtocolException($"A netlink datagram ends with {_rest.Length} bytes, too few for a message header.");
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(_rest);
+            uint length = HostOrder.ReadUInt32(_rest);
             if (length < NetlinkMessageWriter.HeaderLength || length > _rest.Length)
                 throw new NetlinkProtocolException($"A netlink message claims {length} bytes where {_rest.Length} remain.");
             Current = new NetlinkMessage(
-                BinaryPrimitives.ReadUInt16LittleEndian(_rest.Slice(4)),
-                BinaryPrimitives.ReadUInt16LittleEndian(_rest.Slice(6)),
-                BinaryPrimitives.ReadUInt32LittleEndian(_rest.Slice(8)),
+                HostOrder.ReadUInt16(_rest.Slice(4)),
+                HostOrder.ReadUInt16(_rest.Slice(6)),
+                HostOrder.ReadUInt32(_rest.Slice(8)),
                 _rest.Slice(NetlinkMessageWriter.HeaderLength, (int)length - NetlinkMessageWriter.HeaderLength));
             int aligned = Math.Min(NetlinkMessageWriter.Align((int)length), _rest.Length);
             _rest = _rest.Slice(aligned);
@@ -85,10 +85,10 @@ namespace LvsAdmin.Netlink
         public ReadOnlySpan<byte> Value { get; }
 
         public byte GetU8() => Fixed(1)[0];
-        public ushort GetU16() => BinaryPrimitives.ReadUInt16LittleEndian(Fixed(2));
+        public ushort GetU16() => HostOrder.ReadUInt16(Fixed(2));
         public ushort GetU16BigEndian() => BinaryPrimitives.ReadUInt16BigEndian(Fixed(2));
-        public uint GetU32() => BinaryPrimitives.ReadUInt32LittleEndian(Fixed(4));
-        public ulong GetU64() => BinaryPrimitives.ReadUInt64LittleEndian(Fixed(8));
+        public uint GetU32() => HostOrder.ReadUInt32(Fixed(4));
+        public ulong GetU64() => HostOrder.ReadUInt64(Fixed(8));
 
         /// <summary>A NUL-terminated string (the terminator is optional on read).</summary>
         public string GetString()
@@ -131,10 +131,10 @@ namespace LvsAdmin.Netlink
                 return false;
             if (_rest.Length < 4)
                 throw new NetlinkProtocolException($"Netlink attributes end with {_rest.Length} bytes, too few for an attribute header.");
-            ushort length = BinaryPrimitives.ReadUInt16LittleEndian(_rest);
+            ushort length = HostOrder.ReadUInt16(_rest);
             if (length < 4 || length > _rest.Length)
                 throw new NetlinkProtocolException($"A netlink attribute claims {length} bytes where {_rest.Length} remain.");
-            Current = new NetlinkAttribute(BinaryPrimitives.ReadUInt16LittleEndian(_rest.Slice(2)), _rest.Slice(4, length - 4));
+            Current = new NetlinkAttribute(HostOrder.ReadUInt16(_rest.Slice(2)), _rest.Slice(4, length - 4));
             _rest = _rest.Slice(Math.Min(NetlinkMessageWriter.Align(length), _rest.Length));
             return true;
         }

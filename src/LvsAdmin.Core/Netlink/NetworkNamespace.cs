@@ -1,13 +1,15 @@
 using System;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Text;
+using System.Threading;
 using static Tmds.Linux.LibC;
 
 namespace LvsAdmin.Netlink
 {
     /// <summary>
-    /// Runs code with the calling thread inside another network namespace and then returns the thread
-    /// to its own. Sockets created inside stay bound to that namespace after the thread leaves.
+    /// Runs code inside another network namespace. Sockets created there stay bound to that namespace
+    /// after the thread that created them has ended.
     /// </summary>
     public static unsafe class NetworkNamespace
     {
@@ -28,16 +30,41 @@ namespace LvsAdmin.Netlink
             return path;
         }
 
-        /// <summary>Runs action inside the namespace at path (or where the thread is, when path is null).</summary>
+        /// <summary>
+        /// Runs action inside the namespace at path (where the caller is, when path is null). It runs on a
+        /// short-lived thread of its own that enters the namespace and then ends, so that no thread of the
+        /// caller's (the PowerShell pipeline's, a pool's) is ever left in a foreign namespace.
+        /// </summary>
         public static T Run<T>(string? path, Func<T> action)
         {
             if (path is null)
                 return action();
+            T result = default!;
+            ExceptionDispatchInfo? failure = null;
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Enter(path);
+                    result = action();
+                }
+                catch (Exception e)
+                {
+                    failure = ExceptionDispatchInfo.Capture(e);
+                }
+            }, maxStackSize: 256 * 1024)
+            { Name = "LvsAdmin netns", IsBackground = true };
+            thread.Start();
+            thread.Join();
+            failure?.Throw();
+            return result;
+        }
+
+        private static void Enter(string path)
+        {
             int target = Open(path);
-            int own = -1;
             try
             {
-                own = Open("/proc/thread-self/ns/net");
                 if (setns(target, CLONE_NEWNET) != 0)
                 {
                     int error = errno;
@@ -48,24 +75,10 @@ namespace LvsAdmin.Netlink
                         _ => $"Could not enter the network namespace '{path}': {Errno.Describe(error)}.",
                     });
                 }
-                try
-                {
-                    return action();
-                }
-                finally
-                {
-                    if (setns(own, CLONE_NEWNET) != 0)
-                    {
-                        // A thread left in a foreign namespace would silently act on the wrong table.
-                        Environment.FailFast($"LvsAdmin could not return a thread to its own network namespace: {Errno.Describe(errno)}");
-                    }
-                }
             }
             finally
             {
                 close(target);
-                if (own >= 0)
-                    close(own);
             }
         }
 

@@ -79,6 +79,32 @@ namespace LvsAdmin.Rules
             _ => null,
         };
 
+        /// <summary>
+        /// Runs a rule that is not a table change so that the result is what the rule asks for, however
+        /// often it runs (for -Replace): a daemon already running as the rule starts it is left alone, one
+        /// running otherwise is restarted, and stopping a daemon that is not running does nothing.
+        /// </summary>
+        public static void RunToMatch(IpvsClient client, Rule rule)
+        {
+            if (rule.Command is RuleCommand.StartDaemon or RuleCommand.StopDaemon)
+            {
+                var running = client.GetSyncDaemons().Find(d => d.State == rule.Daemon!.State);
+                if (rule.Command == RuleCommand.StopDaemon ? running is null : running is not null && Matches(running, rule.Daemon!))
+                    return;
+                if (running is not null && rule.Command == RuleCommand.StartDaemon)
+                    client.StopSyncDaemon(running.State);
+            }
+            RunAlone(client, rule);
+        }
+
+        /// <summary>Whether a running daemon has every setting the rule gives (those it leaves out take the kernel's defaults).</summary>
+        private static bool Matches(LvsSyncDaemon running, LvsSyncDaemon wanted) =>
+            running.Interface == wanted.Interface && running.SyncId == wanted.SyncId &&
+            (wanted.MaxLength == 0 || wanted.MaxLength == running.MaxLength) &&
+            (wanted.Group is null || wanted.Group.Equals(running.Group)) &&
+            (wanted.Port == 0 || wanted.Port == running.Port) &&
+            (wanted.Ttl == 0 || wanted.Ttl == running.Ttl);
+
         /// <summary>Runs a rule that is not a table change: -C, -Z, --set and the daemon commands.</summary>
         public static void RunAlone(IpvsClient client, Rule rule)
         {

@@ -96,15 +96,15 @@ namespace LvsAdmin.Rules
         };
 
         /// <summary>Parses every line; the first line that does not parse throws, so that nothing is applied from bad input.</summary>
-        public static List<Rule> Parse(IEnumerable<string> lines) => new List<Rule>(Read(lines));
+        public static List<Rule> Parse(IEnumerable<string> lines, PortNames? portNames = null) => new List<Rule>(Read(lines, portNames));
 
         /// <summary>
         /// Parses the lines as they are enumerated, throwing when a bad one is reached: for a consumer that
         /// applies nothing until the end (a <see cref="DesiredTable"/>), so that no list of all the rules is kept.
         /// </summary>
-        public static IEnumerable<Rule> Read(IEnumerable<string> lines)
+        public static IEnumerable<Rule> Read(IEnumerable<string> lines, PortNames? portNames = null)
         {
-            var reader = new LineReader();
+            var reader = new LineReader(portNames ?? PortNames.System);
             int number = 0;
             foreach (string line in lines)
             {
@@ -116,7 +116,8 @@ namespace LvsAdmin.Rules
         }
 
         /// <summary>One line: null for a blank line or a comment.</summary>
-        public static Rule? ParseLine(string line, int lineNumber) => new LineReader().Read(line, lineNumber);
+        public static Rule? ParseLine(string line, int lineNumber, PortNames? portNames = null) =>
+            new LineReader(portNames ?? PortNames.System).Read(line, lineNumber);
 
         private sealed class RuleProblem : Exception
         {
@@ -153,6 +154,9 @@ namespace LvsAdmin.Rules
             private string? _lastServiceText;
             private Option _lastServiceOption;
             private LvsServiceKey? _lastServiceKey;
+            private readonly PortNames _portNames;
+
+            public LineReader(PortNames portNames) => _portNames = portNames;
 
             public Rule? Read(string line, int lineNumber)
             {
@@ -394,7 +398,7 @@ namespace LvsAdmin.Rules
                     Option.UdpService => LvsProtocol.Udp,
                     _ => LvsProtocol.Sctp,
                 };
-                var (address, port) = ParseEndpoint(text, "service address");
+                var (address, port) = ParseEndpoint(text, "service address", protocol);
                 _lastServiceKey = LvsServiceKey.ForAddress(protocol, address, port ?? 0);
                 _lastServiceOption = service.Option;
                 _lastServiceText = text.ToString();
@@ -409,7 +413,7 @@ namespace LvsAdmin.Rules
                 if (TryGet(Option.Persistent, out var persistent))
                 {
                     service.Persistent = true;
-                    service.PersistenceTimeout = persistent.Value is null ? LvsService.DefaultPersistenceTimeout : ParseNumber(Value(persistent), "persistence timeout", 1, uint.MaxValue);
+                    service.PersistenceTimeout = persistent.Value is null ? LvsService.DefaultPersistenceTimeout : ParseNumber(Value(persistent), "persistence timeout", 1, LvsService.MaxTimeout);
                 }
                 if (TryGet(Option.Netmask, out var mask))
                     service.PersistenceMask = ValueText(mask);
@@ -433,7 +437,7 @@ namespace LvsAdmin.Rules
             {
                 if (!TryGet(Option.RealServer, out var endpoint))
                     throw new RuleProblem("no real server (-r)");
-                var (address, port) = ParseEndpoint(Value(endpoint), "real server address");
+                var (address, port) = ParseEndpoint(Value(endpoint), "real server address", key.Protocol ?? LvsProtocol.Tcp);
                 var server = new LvsRealServer { Address = address, Port = port ?? key.Port, AddressFamily = Addresses.FamilyOf(address) };
                 server.SetServiceKey(key);
                 if (!full)
@@ -447,8 +451,9 @@ namespace LvsAdmin.Rules
                     Option.Ipip => LvsForwardingMethod.Tunnel,
                     _ => LvsForwardingMethod.Route,
                 };
-                // Like ipvsadm: only masquerading translates ports; the others reach the service's port.
-                if (server.ForwardingMethod != LvsForwardingMethod.Masquerade)
+                // Like ipvsadm: only masquerading translates ports; the others reach the service's port
+                // (a firewall-mark service has none: its real servers keep theirs).
+                if (server.ForwardingMethod != LvsForwardingMethod.Masquerade && !key.IsFirewallMark)
                     server.Port = key.Port;
                 if (TryGet(Option.Weight, out var weight))
                     server.Weight = (int)ParseNumber(Value(weight), "weight", 0, LvsValidation.MaxWeight);
@@ -509,10 +514,10 @@ namespace LvsAdmin.Rules
                 };
                 if (!start)
                     return daemon;
-                daemon.Interface = TryGet(Option.McastInterface, out var name) ? ValueText(name) : throw new RuleProblem("'--start-daemon' needs '--mcast-interface'");
+                daemon.Interface = TryGet(Option.McastInterface, out var name) ? ValueText(name) : LvsSyncDaemon.DefaultInterface;
                 daemon.SyncId = TryGet(Option.SyncId, out var id) ? ParseNumber(Value(id), "sync id", 0, 255) : 0;
                 if (TryGet(Option.SyncMaxLength, out var length))
-                    daemon.MaxLength = (ushort)ParseNumber(Value(length), "sync maximum length", 1, ushort.MaxValue);
+                    daemon.MaxLength = (ushort)ParseNumber(Value(length), "sync maximum length", 1, LvsSyncDaemon.MaxMessageLength);
                 if (TryGet(Option.McastGroup, out var group))
                 {
                     if (!IPAddress.TryParse(Value(group), out var address))
@@ -524,6 +529,27 @@ namespace LvsAdmin.Rules
                 if (TryGet(Option.McastTtl, out var ttl))
                     daemon.Ttl = (byte)ParseNumber(Value(ttl), "multicast ttl", 1, 255);
                 return daemon;
+            }
+
+            private (IPAddress Address, ushort? Port) ParseEndpoint(ReadOnlySpan<char> text, string what, LvsProtocol protocol)
+            {
+                var endpoint = text;
+                ushort? namedPort = null;
+                int colon = text.LastIndexOf(':');
+                bool bracketed = text.StartsWith("[");
+                if (colon > 0 && (bracketed ? text[colon - 1] == ']' : text.IndexOf(':') == colon))
+                {
+                    var portText = text.Slice(colon + 1);
+                    if (portText.Length > 0 && !IsDigits(portText))
+                    {
+                        namedPort = _portNames.Lookup(portText.ToString(), protocol) ??
+                            throw new RuleProblem($"'{portText.ToString()}' is not a port number or a {protocol.ToString().ToLowerInvariant()} service name in /etc/services");
+                        endpoint = text.Slice(0, colon);
+                    }
+                }
+                if (!Addresses.TryParseEndpoint(endpoint, out var address, out var port, out string error))
+                    throw new RuleProblem($"{error.TrimEnd('.')} (in the {what}; rules need numeric addresses, as ipvsadm -S -n writes them)");
+                return (address!, namedPort ?? port);
             }
         }
 
@@ -552,34 +578,14 @@ namespace LvsAdmin.Rules
             throw new RuleProblem($"'{text.ToString()}' is not a firewall mark (1 to 4294967295)");
         }
 
-        private static (IPAddress Address, ushort? Port) ParseEndpoint(ReadOnlySpan<char> text, string what)
-        {
-            var endpoint = text;
-            ushort? namedPort = null;
-            int colon = text.LastIndexOf(':');
-            bool bracketed = text.StartsWith("[");
-            if (colon > 0 && (bracketed ? text[colon - 1] == ']' : text.IndexOf(':') == colon))
-            {
-                var portText = text.Slice(colon + 1);
-                if (portText.Length > 0 && !IsDigits(portText))
-                {
-                    namedPort = ServicePorts.Lookup(portText.ToString()) ?? throw new RuleProblem($"'{portText.ToString()}' is not a port number or a service name in /etc/services");
-                    endpoint = text.Slice(0, colon);
-                }
-            }
-            if (!Addresses.TryParseEndpoint(endpoint, out var address, out var port, out string error))
-                throw new RuleProblem($"{error.TrimEnd('.')} (in the {what}; rules need numeric addresses, as ipvsadm -S -n writes them)");
-            return (address!, namedPort ?? port);
-        }
-
         private static LvsTimeout ParseTimeouts(string text)
         {
             var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             return new LvsTimeout
             {
-                Tcp = ParseNumber(parts[0], "tcp timeout", 0, int.MaxValue),
-                TcpFin = ParseNumber(parts[1], "tcpfin timeout", 0, int.MaxValue),
-                Udp = ParseNumber(parts[2], "udp timeout", 0, int.MaxValue),
+                Tcp = ParseNumber(parts[0], "tcp timeout", 0, LvsService.MaxTimeout),
+                TcpFin = ParseNumber(parts[1], "tcpfin timeout", 0, LvsService.MaxTimeout),
+                Udp = ParseNumber(parts[2], "udp timeout", 0, LvsService.MaxTimeout),
             };
         }
 
@@ -591,31 +597,40 @@ namespace LvsAdmin.Rules
         }
     }
 
-    /// <summary>Port names from /etc/services, as ipvsadm resolves them.</summary>
-    internal static class ServicePorts
+    /// <summary>
+    /// Port names as ipvsadm resolves them (getservbyname): a name stands for its port for the service's
+    /// protocol only; a firewall-mark service looks names up as TCP, as ipvsadm does.
+    /// </summary>
+    public sealed class PortNames
     {
-        private static Dictionary<string, ushort>? _ports;
+        private static PortNames? _system;
+        private readonly Dictionary<(string Name, string Protocol), ushort> _ports = new Dictionary<(string, string), ushort>();
 
-        public static ushort? Lookup(string name)
-        {
-            _ports ??= Load();
-            return _ports.TryGetValue(name, out ushort port) ? port : null;
-        }
+        private PortNames() { }
 
-        private static Dictionary<string, ushort> Load()
+        /// <summary>The names of /etc/services (none when it is absent), read once.</summary>
+        public static PortNames System => _system ??= File.Exists("/etc/services") ? Read(File.OpenText("/etc/services")) : new PortNames();
+
+        /// <summary>Names in the format of services(5): 'name port/protocol aliases... # comment'.</summary>
+        public static PortNames Read(TextReader services)
         {
-            var ports = new Dictionary<string, ushort>(StringComparer.Ordinal);
-            if (!File.Exists("/etc/services"))
-                return ports;
-            foreach (string line in File.ReadLines("/etc/services"))
+            var names = new PortNames();
+            using (services)
             {
-                var words = line.Split('#')[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (words.Length < 2 || !ushort.TryParse(words[1].Split('/')[0], out ushort port))
-                    continue;
-                foreach (string name in words.Where((_, i) => i != 1))
-                    ports.TryAdd(name, port);
+                string? line;
+                while ((line = services.ReadLine()) is not null)
+                {
+                    var words = line.Split('#')[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                    if (words.Length < 2 || words[1].Split('/') is not [var number, var protocol] || !ushort.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out ushort port))
+                        continue;
+                    foreach (string name in words.Where((_, i) => i != 1))
+                        names._ports.TryAdd((name, protocol.ToLowerInvariant()), port);
+                }
             }
-            return ports;
+            return names;
         }
+
+        public ushort? Lookup(string name, LvsProtocol protocol) =>
+            _ports.TryGetValue((name, protocol.ToString().ToLowerInvariant()), out ushort port) ? port : null;
     }
 }
