@@ -118,3 +118,53 @@ Describe 'Output from remoting' {
         (Get-LvsRealServer | Where-Object Weight -eq 4).Count | Should -Be 2
     }
 }
+
+Describe 'The pipeline contract: an empty upstream acts on nothing (<Name>)' -ForEach @(
+    # Every cmdlet that takes pipeline input, with what it needs besides; the next Describe checks the list is whole.
+    @{ Name = 'Get-LvsService'; Arguments = @{} }
+    @{ Name = 'New-LvsService'; Arguments = @{ Scheduler = 'rr' } }
+    @{ Name = 'Set-LvsService'; Arguments = @{ Scheduler = 'rr' } }
+    @{ Name = 'Remove-LvsService'; Arguments = @{ Confirm = $false } }
+    @{ Name = 'Reset-LvsStatistics'; Arguments = @{} }
+    @{ Name = 'Get-LvsRealServer'; Arguments = @{} }
+    @{ Name = 'New-LvsRealServer'; Arguments = @{ Weight = 9 } }
+    @{ Name = 'Set-LvsRealServer'; Arguments = @{ Weight = 0 } }
+    @{ Name = 'Remove-LvsRealServer'; Arguments = @{ Confirm = $false } }
+    @{ Name = 'Get-LvsConnection'; Arguments = @{} }
+    @{ Name = 'Import-LvsRules'; Arguments = @{ Replace = $true } }
+    @{ Name = 'Compare-LvsRules'; Arguments = @{} }
+    @{ Name = 'Set-LvsTimeout'; Arguments = @{ Tcp = 1234 } }
+    @{ Name = 'Start-LvsSyncDaemon'; Arguments = @{ State = 'Backup'; Interface = 'lo' } }
+    @{ Name = 'Stop-LvsSyncDaemon'; Arguments = @{ State = 'Backup' } }
+) {
+    BeforeAll { Initialize-Table }
+
+    It 'writes nothing and changes nothing' {
+        $before = (Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon)
+        $arguments = $Arguments
+        $output = @(@() | & $Name @arguments -Verbose -ErrorAction SilentlyContinue -ErrorVariable errors -WarningVariable warnings 4>&1 3>$null 2>$null)
+        $changes = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -notmatch ': (list|get) ' }
+        $changes | Should -BeNullOrEmpty
+        $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | Should -BeNullOrEmpty
+        ((Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon)) | Should -Be $before
+        if ($Name -eq 'Compare-LvsRules') {
+            # No rules at all is no desired table to compare with: saying nothing would pass a drift check.
+            $errors[0].FullyQualifiedErrorId | Should -Be 'NoRuleLines,LvsAdmin.Commands.CompareLvsRulesCommand'
+        }
+        else {
+            $errors | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'The pipeline contract covers every cmdlet that takes pipeline input' {
+    It 'has a case for each' {
+        $covered = 'Get-LvsService', 'New-LvsService', 'Set-LvsService', 'Remove-LvsService', 'Reset-LvsStatistics', 'Get-LvsRealServer',
+            'New-LvsRealServer', 'Set-LvsRealServer', 'Remove-LvsRealServer', 'Get-LvsConnection', 'Import-LvsRules', 'Compare-LvsRules',
+            'Set-LvsTimeout', 'Start-LvsSyncDaemon', 'Stop-LvsSyncDaemon'
+        $taking = Get-Command -Module LvsAdmin | Where-Object {
+            $_.Parameters.Values.Attributes | Where-Object { $_ -is [Parameter] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }
+        } | ForEach-Object Name
+        $taking | Where-Object { $_ -notin $covered } | Should -BeNullOrEmpty
+    }
+}
