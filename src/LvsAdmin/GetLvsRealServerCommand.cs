@@ -39,7 +39,7 @@ namespace LvsAdmin.Commands
             if (_services.Count == 0)
             {
                 var services = RunKernel(Client.GetServices, "Service", null);
-                services.Sort(IpvsadmOrder.Compare);
+                IpvsadmOrder.Sort(services);
                 keys = services.Select(s => s.GetKey());
             }
             var found = new List<LvsRealServer>();
@@ -47,7 +47,7 @@ namespace LvsAdmin.Commands
             {
                 if (!TryKernel(() => Client.GetRealServers(key), "Service", key, out var servers))
                     continue;
-                servers.Sort(IpvsadmOrder.Compare);
+                IpvsadmOrder.Sort(servers);
                 found.AddRange(servers.Where(Matches));
             }
             WriteObject(found, enumerateCollection: true);

@@ -66,7 +66,7 @@ namespace LvsAdmin.Commands
                 return;
             }
             var services = RunKernel(Client.GetServices, "Service", null).Where(Matches).ToList();
-            services.Sort(IpvsadmOrder.Compare);
+            IpvsadmOrder.Sort(services);
             if (services.Count == 0 && NamesOneService(out var wanted))
                 WriteNotFound("Service", $"There is no virtual service {wanted}.", wanted!);
             WriteObject(services, enumerateCollection: true);

@@ -25,6 +25,14 @@ namespace LvsAdmin.Core.Tests
         }
 
         [Fact]
+        public void Compares_masks_as_the_kernel_keeps_them_not_as_text()
+        {
+            Assert.Empty(Compare(new[] { "-A -t 10.0.0.1:80 -p 60 -M 255.255.255.0" }, "-A -t 10.0.0.1:80 -p 60 -M 255.255.255.000"));
+            var different = Assert.Single(Compare(new[] { "-A -t 10.0.0.1:80 -p 60 -M 255.255.255.0" }, "-A -t 10.0.0.1:80 -p 60 -M 255.255.0.0"));
+            Assert.Equal(new[] { nameof(LvsService.PersistenceMask) }, different.Properties);
+        }
+
+        [Fact]
         public void Finds_the_fewest_changes_removals_first()
         {
             var differences = Compare(

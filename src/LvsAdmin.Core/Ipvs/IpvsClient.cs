@@ -120,11 +120,11 @@ namespace LvsAdmin.Ipvs
         /// keeps them. Services come in the given order (the kernel's when null). Read it to its end before
         /// making another request on this client.
         /// </summary>
-        public IEnumerable<LvsTableEntry> ReadTable(Comparison<LvsService>? order = null)
+        public IEnumerable<LvsTableEntry> ReadTable(bool inIpvsadmOrder = false)
         {
             var services = GetServices();
-            if (order is not null)
-                services.Sort(order);
+            if (inIpvsadmOrder)
+                IpvsadmOrder.Sort(services);
             foreach (var service in services)
                 yield return new LvsTableEntry(service, DumpRealServers(service.GetKey()));
         }

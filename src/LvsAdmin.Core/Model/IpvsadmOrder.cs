@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Net;
 
 namespace LvsAdmin
@@ -11,7 +12,56 @@ namespace LvsAdmin
     /// </summary>
     public static class IpvsadmOrder
     {
-        public static int Compare(LvsService x, LvsService y)
+        /// <summary>Sorts services as ipvsadm lists them.</summary>
+        public static void Sort(List<LvsService> services) => MergeSort(services, Compare);
+
+        /// <summary>Sorts a service's real servers as ipvsadm lists them.</summary>
+        public static void Sort(List<LvsRealServer> servers) => MergeSort(servers, Compare);
+
+        /// <summary>
+        /// The algorithm of glibc's qsort, which ipvsadm calls: a top-down merge sort that takes from the
+        /// left run on ties. ipvsadm's comparison is not a total order (its subtractions wrap), so only
+        /// the same algorithm on the kernel's same dump order gives ipvsadm's order.
+        /// </summary>
+        private static void MergeSort<T>(List<T> items, Comparison<T> compare)
+        {
+            if (items.Count < 2)
+                return;
+            var values = items.ToArray();
+            MergeSort(values, new T[values.Length], 0, values.Length, compare);
+            for (int i = 0; i < values.Length; i++)
+                items[i] = values[i];
+        }
+
+        private static void MergeSort<T>(T[] values, T[] scratch, int start, int count, Comparison<T> compare)
+        {
+            if (count <= 1)
+                return;
+            int leftCount = count / 2;
+            int right = start + leftCount;
+            int rightCount = count - leftCount;
+            MergeSort(values, scratch, start, leftCount, compare);
+            MergeSort(values, scratch, right, rightCount, compare);
+            int left = start, written = 0;
+            while (leftCount > 0 && rightCount > 0)
+            {
+                if (compare(values[left], values[right]) <= 0)
+                {
+                    scratch[written++] = values[left++];
+                    leftCount--;
+                }
+                else
+                {
+                    scratch[written++] = values[right++];
+                    rightCount--;
+                }
+            }
+            // What is left of the left run goes after the merged part; the right run's rest is in place.
+            Array.Copy(values, left, values, start + written, leftCount);
+            Array.Copy(scratch, 0, values, start, written);
+        }
+
+        private static int Compare(LvsService x, LvsService y)
         {
             int result = unchecked((int)(x.FirewallMark - y.FirewallMark));
             if (result == 0) result = (int)x.AddressFamily - (int)y.AddressFamily;
@@ -21,7 +71,7 @@ namespace LvsAdmin
             return result;
         }
 
-        public static int Compare(LvsRealServer x, LvsRealServer y)
+        private static int Compare(LvsRealServer x, LvsRealServer y)
         {
             int result = CompareAddresses(x.Address, y.Address);
             return result != 0 ? result : x.Port - y.Port;

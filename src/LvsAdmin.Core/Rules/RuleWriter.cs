@@ -18,12 +18,12 @@ namespace LvsAdmin.Rules
         {
             var line = new StringBuilder(128);
             var servers = new List<LvsRealServer>();
-            foreach (var entry in client.ReadTable(IpvsadmOrder.Compare))
+            foreach (var entry in client.ReadTable(inIpvsadmOrder: true))
             {
                 yield return AppendService(line.Clear(), entry.Service).ToString();
                 servers.Clear();
                 servers.AddRange(entry.RealServers);
-                servers.Sort(IpvsadmOrder.Compare);
+                IpvsadmOrder.Sort(servers);
                 string key = KeyText(entry.Service.GetKey());
                 foreach (var server in servers)
                     yield return AppendRealServer(line.Clear(), key, server).ToString();

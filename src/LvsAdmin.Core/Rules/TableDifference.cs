@@ -201,7 +201,7 @@ namespace LvsAdmin.Rules
             if (live.Scheduler != desired.Scheduler) Add(ref names, nameof(LvsService.Scheduler));
             if (live.Persistent != desired.Persistent) Add(ref names, nameof(LvsService.Persistent));
             if (desired.Persistent && live.PersistenceTimeout != desired.PersistenceTimeout) Add(ref names, nameof(LvsService.PersistenceTimeout));
-            if (desired.Persistent && live.PersistenceMask != desired.PersistenceMask) Add(ref names, nameof(LvsService.PersistenceMask));
+            if (desired.Persistent && !SameMask(live, desired)) Add(ref names, nameof(LvsService.PersistenceMask));
             if ((live.PersistenceEngine ?? "") != (desired.PersistenceEngine ?? "")) Add(ref names, nameof(LvsService.PersistenceEngine));
             if (live.OnePacket != desired.OnePacket) Add(ref names, nameof(LvsService.OnePacket));
             if (ServiceFlags.BitsOf(live.SchedulerFlags, live.Scheduler) != ServiceFlags.BitsOf(desired.SchedulerFlags, desired.Scheduler))
@@ -224,6 +224,11 @@ namespace LvsAdmin.Rules
             }
             return names?.ToArray() ?? Array.Empty<string>();
         }
+
+        // As the kernel keeps them: '255.255.255.0' and '255.255.255.000' are one mask.
+        private static bool SameMask(LvsService live, LvsService desired) =>
+            live.PersistenceMask == desired.PersistenceMask ||
+            ServiceFlags.EncodeMask(live.PersistenceMask, live.AddressFamily) == ServiceFlags.EncodeMask(desired.PersistenceMask, desired.AddressFamily);
 
         private static void Add(ref List<string>? names, string name) => (names ??= new List<string>(2)).Add(name);
 
