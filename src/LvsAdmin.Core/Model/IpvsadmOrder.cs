@@ -23,7 +23,7 @@ namespace LvsAdmin
         /// left run on ties. ipvsadm's comparison is not a total order (its subtractions wrap), so only
         /// the same algorithm on the kernel's same dump order gives ipvsadm's order.
         /// </summary>
-        private static void MergeSort<T>(List<T> items, Comparison<T> compare)
+        internal static void MergeSort<T>(List<T> items, Comparison<T> compare)
         {
             if (items.Count < 2)
                 return;
