@@ -12,7 +12,7 @@ namespace LvsAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string Scheduler { get; set; } = LvsService.DefaultScheduler;
 
-        /// <summary>Makes the service persistent with the default timeout of 300 seconds, unless -PersistenceTimeout says otherwise.</summary>
+        /// <summary>Makes the service persistent with the default timeout of 360 seconds (a bare ipvsadm -p), unless -PersistenceTimeout says otherwise.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public SwitchParameter Persistent { get; set; }
 

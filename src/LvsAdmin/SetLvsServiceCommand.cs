@@ -14,7 +14,7 @@ namespace LvsAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string? Scheduler { get; set; }
 
-        /// <summary>-Persistent turns persistence on (300 s unless -PersistenceTimeout is given); -Persistent:$false turns it off.</summary>
+        /// <summary>-Persistent turns persistence on (360 s, as a bare ipvsadm -p, unless -PersistenceTimeout is given); -Persistent:$false turns it off.</summary>
         [Parameter]
         public SwitchParameter Persistent { get; set; }
 
