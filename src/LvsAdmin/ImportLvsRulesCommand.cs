@@ -53,7 +53,7 @@ namespace LvsAdmin.Commands
         {
             WriteVerbose("Reading the live table to compare it with the rules");
             var differences = RunKernel(() => TableDifference.Compute(Client.ReadTable(), desired), "Service", null);
-            var approved = differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();
+            var approved = Approve(differences);
             if (approved.Count > 0)
             {
                 var progress = Progress(approved.Count, "Changing the table");
@@ -81,6 +81,38 @@ namespace LvsAdmin.Commands
                 TryKernel(() => RuleApplier.RunToMatch(Client, rule), rule.Daemon is null ? "Service" : "SyncDaemon", rule.Text);
         }
 
+        /// <summary>
+        /// The differences to apply. With -WhatIf or -Confirm each is shown or asked about; otherwise the
+        /// whole plan is one decision. Removing services is asked about as Remove-LvsService asks (its
+        /// impact is High): unless -Confirm:$false or $ConfirmPreference = 'None'.
+        /// </summary>
+        private List<LvsRuleDifference> Approve(List<LvsRuleDifference> differences)
+        {
+            if (AsksRuleByRule())
+                return differences.Where(d => ShouldProcess(Target(d), Operation(d))).ToList();
+            if (differences.Count == 0)
+                return differences;
+            var removed = differences.Where(d => d.Action == LvsDifferenceAction.Remove && d.RealServer is null).Select(d => d.Service).ToList();
+            string plan = $"{differences.Count} changes ({Count(differences, LvsDifferenceAction.Add)} to add, {Count(differences, LvsDifferenceAction.Change)} to change, {Count(differences, LvsDifferenceAction.Remove)} to remove)";
+            if (!ShouldProcess("the IPVS table", $"Make it equal the rules: {plan}"))
+                return new List<LvsRuleDifference>();
+            if (removed.Count > 0 && ConfirmsHighImpact() &&
+                !ShouldContinue($"Remove {removed.Count} virtual services with their real servers and connections: {string.Join(", ", removed.Take(5))}{(removed.Count > 5 ? ", ..." : "")}?",
+                    "Confirm removing virtual services"))
+                return new List<LvsRuleDifference>();
+            return differences;
+        }
+
+        private static int Count(List<LvsRuleDifference> differences, LvsDifferenceAction action) => differences.Count(d => d.Action == action);
+
+        /// <summary>Whether PowerShell would ask before an action of High impact here, as it does for Remove-LvsService.</summary>
+        private bool ConfirmsHighImpact()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
+                return LanguagePrimitives.IsTrue(confirm);
+            return !(GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference == ConfirmImpact.None);
+        }
+
         private static string Target(LvsRuleDifference difference) =>
             difference.RealServer is null ? $"virtual service {difference.Service}" : $"real server {difference.RealServer} of {difference.Service}";
 
@@ -92,7 +124,8 @@ namespace LvsAdmin.Commands
         };
 
         private bool AsksRuleByRule() =>
-            MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm") ||
+            MyInvocation.BoundParameters.ContainsKey("WhatIf") ||
+            (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm)) ||
             (GetVariableValue("WhatIfPreference") is SwitchParameter whatIf ? whatIf.IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
         private bool StopsOnError()

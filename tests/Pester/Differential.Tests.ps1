@@ -229,7 +229,7 @@ Describe 'Import-LvsRules -Replace from one random table to another' {
     }
 
     It 'makes the table equal the target in every view, and leaves the unchanged service and its counters alone' {
-        Import-LvsRules -Path $script:targetPath -Replace -ErrorAction SilentlyContinue
+        Import-LvsRules -Path $script:targetPath -Replace -Confirm:$false -ErrorAction SilentlyContinue
         Compare-Object (Get-IpvsadmView) (Get-IpvsadmView lvs-diff-target) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
         Compare-Object @(Get-LvsView lvs-diff-target | Sort-Object) @(Get-LvsView | Sort-Object) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
         Compare-LvsRules -Path $script:targetPath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

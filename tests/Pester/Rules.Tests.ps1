@@ -232,13 +232,25 @@ Describe 'Import-LvsRules -Replace and Compare-LvsRules' {
     It '-Replace makes the table equal the rules without recreating what was already right' {
         1..4 | ForEach-Object { Invoke-LvsTestRequest | Should -BeIn 'rs1', 'rs2' }
         $connections = Wait-LvsConnectionCount -Service 'TCP 10.99.9.1:80' -AtLeast 4
-        $script:setB | Import-LvsRules -Replace
+        $script:setB | Import-LvsRules -Replace -Confirm:$false
         $script:setB | Compare-LvsRules | Should -BeNullOrEmpty
         (Get-LvsService -Service 'TCP 10.99.9.1:80').Statistics.Connections | Should -Be $connections -Because 'an unchanged service keeps its counters'
         $expected = $script:setB | ipvsadm -R 2>&1
         Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.2:80 -s sh -p 60'
         Get-IpvsadmRules | Should -Not -Contain '-A -u 10.0.0.3:53 -s rr'
         (ipvsadm -Ln --thresholds) -match '192\.168\.1\.4:80\s+50\s' | Should -HaveCount 1
+    }
+
+    It '-Replace that removes services asks first, as Remove-LvsService does; -Confirm:$false or $ConfirmPreference None go on' {
+        $before = Get-IpvsadmRules
+        # This session is non-interactive: asking fails, and nothing is changed.
+        { $script:setB | Import-LvsRules -Replace } | Should -Throw '*NonInteractive*'
+        Get-IpvsadmRules | Should -Be $before
+        & { $ConfirmPreference = 'None'; $script:setB | Import-LvsRules -Replace }
+        $script:setB | Compare-LvsRules | Should -BeNullOrEmpty
+        # A plan that removes no service is of ordinary impact: it goes on without asking.
+        '-A -t 10.99.9.1:80 -s wrr' + @($script:setB | Select-Object -Skip 1) | Import-LvsRules -Replace
+        Get-IpvsadmRules | Should -Contain '-A -t 10.99.9.1:80 -s wrr'
     }
 
     It '-Replace -WhatIf shows the plan and changes nothing' {

@@ -97,7 +97,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     # Each run changes 1% of the table: to the changed rules, back to the original ones, and so on.
     $replace = Get-Median (1..$Repeat | ForEach-Object {
         $target = if ($_ % 2) { $changed } else { $rules }
-        Measure-Seconds { Import-LvsRules -Path $target -Replace @at }
+        Measure-Seconds { Import-LvsRules -Path $target -Replace -Confirm:$false @at }
         if (Compare-LvsRules -Path $target @at) { throw 'Import-LvsRules -Replace left differences.' }
     })
 
