@@ -12,6 +12,11 @@
              -RealServers); prints the figures and writes out/bench/bench.json. Asserts nothing.
     Docs     Compiles docs/*.md (platyPS schema) and the cmdlets' metadata into en-US/ (MAML and
              about_LvsAdmin.help.txt); Build runs it.
+    FreshCheck  Makes a clean Debian 12 root with debootstrap (what a new machine of this kind has:
+             the .NET SDK, git, curl, ca-certificates, netbase, procps, iproute2, systemd, openssl,
+             strace, time, bc; cached under out/fresh/), clones the repository's HEAD into it and runs
+             CI there (.ci/run: the README's test command, kernel included). Run it after any change
+             to the harness: this machine has programs from earlier runs that a new one lacks.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
 .EXAMPLE
@@ -20,7 +25,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench', 'FreshCheck')]
     [string] $Task = 'Build',
 
     # Test: run xunit only and say that the kernel tests were skipped.
@@ -28,6 +33,9 @@ param(
 
     # Test: run only the Pester files whose names match (e.g. 'Service').
     [string] $PesterFilter,
+
+    # Test, Sandbox: use out/LvsAdmin as it is, building nothing (Test then runs no xunit, which builds).
+    [switch] $NoBuild,
 
     # Sandbox: the command to run instead of an interactive shell.
     [string] $Command,
@@ -104,9 +112,12 @@ function Invoke-Docs {
     if (Test-Path $ModuleOut) { Copy-Item $help $ModuleOut -Recurse -Force }
 }
 
+function Get-NuGetFolder {
+    if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+}
+
 function Get-PesterManifest {
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
-    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    $manifest = Join-Path (Get-NuGetFolder) "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $manifest)) {
         # The test project carries a PackageDownload of Pester: restoring it fetches the module.
         Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj'), '-v', 'quiet')
@@ -167,7 +178,8 @@ function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G', [switch] $
     New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
     $job = Join-Path $KernelOut 'job.sh'
     $exitFile = Join-Path $KernelOut 'exit-code'
-    Set-Content -Path $job -Value $Script -NoNewline
+    # The guest's HOME is a fresh tmpfs: NuGet's folder (Pester, the pinned pwsh) is named for it.
+    Set-Content -Path $job -Value "export NUGET_PACKAGES='$(Get-NuGetFolder)'`n$Script" -NoNewline
     Remove-Item $exitFile -ErrorAction Ignore
     $init = Join-Path $Root 'tests/kernel/uml-init.sh'
     $arguments = @("mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro', "init=$init",
@@ -224,9 +236,15 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
-    Invoke-Build
     New-Item -ItemType Directory -Force -Path $ResultsOut | Out-Null
-    $totals = @(Invoke-XunitTests)
+    $totals = @()
+    if ($NoBuild) {
+        Write-Host 'xunit: not run (-NoBuild): only the kernel tests, with the module in out/LvsAdmin.'
+    }
+    else {
+        Invoke-Build
+        $totals += Invoke-XunitTests
+    }
     if ($SkipKernel) {
         Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
     }
@@ -241,7 +259,7 @@ function Invoke-Test {
 }
 
 function Invoke-Sandbox {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
     # A script file rather than -Command text: no shell between here and pwsh re-reads the quoting.
     $script = Join-Path $KernelOut 'sandbox.ps1'
@@ -260,7 +278,7 @@ function Invoke-Bench {
     Invoke-Build
     $benchOut = Join-Path $Out 'bench'
     New-Item -ItemType Directory -Force -Path $benchOut | Out-Null
-    Install-DebianPackages @('time') 'The benchmark'
+    Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark'
     $runner = Join-Path $Root 'tests/bench/Invoke-LvsBench.ps1'
     $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services $($Services -join ',') -RealServers $RealServers"
     if (Test-HostIpvs) {
@@ -272,10 +290,81 @@ function Invoke-Bench {
     exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
 }
 
+function Get-DebianMirror {
+    # The mirror this machine's apt uses, so that the fresh root is made from the same one.
+    $sources = Get-ChildItem /etc/apt/sources.list.d -Filter *.sources -ErrorAction Ignore | Get-Content
+    $uri = $sources | Where-Object { $_ -match '^URIs:\s*(\S+/debian)\s*$' } | ForEach-Object { $Matches[1] } | Select-Object -First 1
+    if (-not $uri) {
+        $uri = Get-Content /etc/apt/sources.list -ErrorAction Ignore | Where-Object { $_ -match '^deb\s+(\S+/debian)\s+bookworm\s' } | ForEach-Object { $Matches[1] } | Select-Object -First 1
+    }
+    if (-not $uri) { throw 'Found no Debian mirror in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list.' }
+    $uri
+}
+
+function Invoke-FreshCheck {
+    if ((id -u) -ne '0') { throw 'FreshCheck needs root: debootstrap, mounts and chroot.' }
+    Install-DebianPackages @('debootstrap') 'FreshCheck'
+    $fresh = Join-Path $Out 'fresh'
+    $base = Join-Path $fresh 'debian12-base.tar'
+    $rootfs = Join-Path $fresh 'root'
+    New-Item -ItemType Directory -Force -Path $fresh | Out-Null
+    # What the machine kind ships besides the .NET SDK, and the libraries the SDK itself needs.
+    $packages = 'ca-certificates,git,netbase,procps,iproute2,systemd-sysv,curl,openssl,strace,time,bc,libicu72,libssl3,zlib1g'
+    if (-not (Test-Path $base)) {
+        $staging = Join-Path $fresh 'staging'
+        Remove-Item $staging -Recurse -Force -ErrorAction Ignore
+        Write-Step "debootstrap of Debian 12 (cached as $base)"
+        Invoke-Native debootstrap @('--variant=minbase', "--include=$packages", 'bookworm', $staging, (Get-DebianMirror))
+        Invoke-Native tar @('-C', $staging, '-cf', $base, '.')
+        Remove-Item $staging -Recurse -Force
+    }
+    $mounts = [System.Collections.Generic.List[string]]::new()
+    try {
+        if (Test-Path $rootfs) { & umount -R $rootfs 2>$null; Remove-Item $rootfs -Recurse -Force }
+        New-Item -ItemType Directory -Path $rootfs | Out-Null
+        Invoke-Native tar @('-C', $rootfs, '-xf', $base)
+        # The machine's own apt settings and name service, as a new machine of this kind has them.
+        Copy-Item /etc/apt/sources.list.d/* (Join-Path $rootfs 'etc/apt/sources.list.d') -Force
+        Copy-Item /etc/apt/apt.conf.d/* (Join-Path $rootfs 'etc/apt/apt.conf.d') -Force -ErrorAction Ignore
+        Copy-Item /etc/resolv.conf (Join-Path $rootfs 'etc/resolv.conf') -Force
+        # The .NET SDK, as the machine has it, read-only.
+        $sdk = Split-Path (Get-Item (Get-Command dotnet).Source).ResolvedTarget
+        if (-not $sdk) { $sdk = Split-Path (Get-Command dotnet).Source }
+        $sdkInRoot = Join-Path $rootfs $sdk.TrimStart('/')
+        New-Item -ItemType Directory -Force -Path $sdkInRoot | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $rootfs 'usr/bin/dotnet') -Target (Join-Path $sdk 'dotnet') -Force | Out-Null
+        foreach ($mount in @(
+                @('--bind', '-o', 'ro', $sdk, $sdkInRoot),
+                @('-t', 'proc', 'proc', (Join-Path $rootfs 'proc')),
+                @('-t', 'sysfs', 'sysfs', (Join-Path $rootfs 'sys')),
+                @('--rbind', '/dev', (Join-Path $rootfs 'dev')),
+                @('-t', 'tmpfs', 'tmpfs', (Join-Path $rootfs 'run')),
+                @('-t', 'tmpfs', 'tmpfs', (Join-Path $rootfs 'tmp')))) {
+            Invoke-Native mount $mount
+            $mounts.Insert(0, $mount[-1])
+        }
+        $work = Join-Path $rootfs 'work'
+        Write-Step "Cloning $(git -C $Root rev-parse --short HEAD) into the fresh root"
+        Invoke-Native git @('clone', '-q', $Root, (Join-Path $work 'project'))
+        $shared = Join-Path (Split-Path $Root) 'shared'
+        if (Test-Path $shared) { Copy-Item $shared $work -Recurse }
+        Write-Step 'CI in the fresh root: bash .ci/run'
+        & chroot $rootfs /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin CI=true LANG=C.UTF-8 `
+            bash -c 'cd /work/project && bash .ci/run </dev/null' | Out-Host
+        $status = $LASTEXITCODE
+        Write-Host "FreshCheck: CI in a clean Debian 12 root exited with $status."
+        exit $status
+    }
+    finally {
+        foreach ($mount in $mounts) { & umount -R -l $mount 2>$null }
+    }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Sandbox' { Invoke-Sandbox }
     'Docs' { Invoke-Docs }
     'Bench' { Invoke-Bench }
+    'FreshCheck' { Invoke-FreshCheck }
 }

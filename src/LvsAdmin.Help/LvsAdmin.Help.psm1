@@ -7,10 +7,17 @@ Set-StrictMode -Version Latest
 
 $script:CommonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
 
+function Test-Documented {
+    # Whether help shows a parameter: not a common one (WhatIf and Confirm are documented), not hidden.
+    param($Parameter)
+    $Parameter.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and
+        -not ($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
+}
+
 function Get-HelpParameters {
-    # The parameters help documents: all but the common ones (WhatIf and Confirm are documented).
+    # The parameters help documents.
     param([Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command)
-    $Command.Parameters.Values | Where-Object { $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters } | Sort-Object Name
+    $Command.Parameters.Values | Where-Object { Test-Documented $_ } | Sort-Object Name
 }
 
 function Get-HelpTypeName([type] $Type) {
@@ -64,7 +71,7 @@ function Get-SyntaxText {
         [Parameter(Mandatory)] [System.Management.Automation.CommandParameterSetInfo] $ParameterSet
     )
     $parts = @($Command.Name)
-    $parameters = $ParameterSet.Parameters | Where-Object { $_.Name -notin $script:CommonParameters }
+    $parameters = $ParameterSet.Parameters | Where-Object { $_.Name -notin $script:CommonParameters -and (Test-Documented $Command.Parameters[$_.Name]) }
     $ordered = @($parameters | Where-Object Position -ge 0 | Sort-Object Position) + @($parameters | Where-Object Position -lt 0 | Sort-Object @{ Expression = { -not $_.IsMandatory } }, Name)
     foreach ($parameter in $ordered) {
         $isSwitch = $parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]
@@ -208,7 +215,7 @@ function ConvertTo-Maml {
         foreach ($set in $command.ParameterSets) {
             $item = & $element $syntax 'command' 'syntaxItem' $null
             [void](& $element $item 'maml' 'name' $command.Name)
-            foreach ($setParameter in $set.Parameters | Where-Object { $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters }) {
+            foreach ($setParameter in $set.Parameters | Where-Object { Test-Documented $command.Parameters[$_.Name] }) {
                 & $writeParameter $item $command.Parameters[$setParameter.Name] $setParameter
             }
         }

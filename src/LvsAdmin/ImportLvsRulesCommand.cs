@@ -43,8 +43,12 @@ namespace LvsAdmin.Commands
             if (approved.Count == 0)
                 return;
             bool stopAtFirst = StopsOnError();
-            var failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst);
+            var snapshot = RunKernel(() => TableSnapshot.Take(Client, approved), "Service", null);
+            List<(Rule Rule, System.Exception Error)> failures = null!;
+            AllOrNothing(snapshot, () => failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst));
             CompleteProgress(approved.Count);
+            if (stopAtFirst && failures.Count > 0)
+                ThrowRestored(snapshot, RuleError(failures[0].Rule, failures[0].Error));
             foreach (var (rule, error) in failures)
                 WriteError(RuleError(rule, error));
         }
@@ -52,33 +56,86 @@ namespace LvsAdmin.Commands
         private void ReplaceTable(DesiredTable desired)
         {
             WriteVerbose("Reading the live table to compare it with the rules");
-            var differences = RunKernel(() => TableDifference.Compute(Client.ReadTable(), desired), "Service", null);
+            var snapshot = RunKernel(() => TableSnapshot.Take(Client, desired.OtherRules), "Service", null);
+            var differences = TableDifference.Compute(snapshot.Entries, desired);
             var approved = Approve(differences);
-            if (approved.Count > 0)
+            var otherRules = desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
+            var results = new List<Netlink.NetlinkException?>();
+            var otherFailures = new List<(Rule Rule, System.Exception Error)>();
+            bool stopAtFirst = StopsOnError();
+            AllOrNothing(snapshot, () =>
             {
                 var progress = Progress(approved.Count, "Changing the table");
-                var results = new List<Netlink.NetlinkException?>();
                 foreach (var chunk in approved.Chunk(4096))
                 {
                     results.AddRange(Client.Apply(chunk.Select(d => d.GetChange()).ToList()));
                     progress?.Invoke(results.Count);
+                    if (stopAtFirst && results.Any(r => r is not null))
+                        return;
                 }
-                CompleteProgress(approved.Count);
-                for (int i = 0; i < approved.Count; i++)
+                foreach (var rule in otherRules)
                 {
-                    if (results[i] is { } error)
+                    try
                     {
-                        var difference = approved[i];
-                        var record = ToErrorRecord(error, difference.RealServer is null ? "Service" : "RealServer", difference);
-                        record.ErrorDetails = new ErrorDetails(difference.LineNumber is int line ? $"Line {line}: {record.Exception.Message}" : record.Exception.Message);
-                        WriteError(record);
-                        if (StopsOnError())
+                        RuleApplier.RunToMatch(Client, rule);
+                    }
+                    catch (System.Exception e) when (e is Netlink.NetlinkException or LvsArgumentException)
+                    {
+                        otherFailures.Add((rule, e));
+                        if (stopAtFirst)
                             return;
                     }
                 }
+            });
+            CompleteProgress(approved.Count);
+            var refused = new List<ErrorRecord>();
+            for (int i = 0; i < results.Count; i++)
+            {
+                if (results[i] is { } error)
+                {
+                    var difference = approved[i];
+                    var record = ToErrorRecord(error, difference.RealServer is null ? "Service" : "RealServer", difference);
+                    record.ErrorDetails = new ErrorDetails(difference.LineNumber is int line ? $"Line {line}: {record.Exception.Message}" : record.Exception.Message);
+                    refused.Add(record);
+                }
             }
-            foreach (var rule in desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")))
-                TryKernel(() => RuleApplier.RunToMatch(Client, rule), rule.Daemon is null ? "Service" : "SyncDaemon", rule.Text);
+            refused.AddRange(otherFailures.Select(f => RuleError(f.Rule, f.Error)));
+            if (stopAtFirst && refused.Count > 0)
+                ThrowRestored(snapshot, refused[0]);
+            foreach (var record in refused)
+                WriteError(record);
+        }
+
+        /// <summary>Runs the import; if the pipeline is stopped meanwhile (Ctrl+C), puts the table back first.</summary>
+        private void AllOrNothing(TableSnapshot snapshot, System.Action apply)
+        {
+            try
+            {
+                apply();
+            }
+            catch (PipelineStoppedException)
+            {
+                snapshot.Restore(Client);
+                throw;
+            }
+            if (Stopping)
+            {
+                snapshot.Restore(Client);
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Puts the table back as the import found it, then ends the cmdlet with the refusal that stopped it.</summary>
+        private void ThrowRestored(TableSnapshot snapshot, ErrorRecord refusal)
+        {
+            var undone = RunKernel(() => snapshot.Restore(Client), "Service", null);
+            string cause = refusal.ErrorDetails?.Message ?? refusal.Exception.Message;
+            string outcome = undone.Count == 0
+                ? "The import stopped there and was undone: the table is as it was found."
+                : $"The import stopped there, and undoing it failed for {undone.Count} changes, which the table still has: " +
+                  string.Join("; ", undone.Select(u => $"{u.What}: {u.Error.Message}"));
+            ThrowTerminatingError(new ErrorRecord(new System.InvalidOperationException($"{cause} {outcome}", refusal.Exception),
+                refusal.FullyQualifiedErrorId, refusal.CategoryInfo.Category, refusal.TargetObject));
         }
 
         /// <summary>

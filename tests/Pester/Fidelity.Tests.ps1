@@ -257,4 +257,10 @@ Describe 'Export-LvsRules -Path replaces the file as it was' {
         stat -c '%a %U %G' $target | Should -Be '640 nobody nogroup'
         Get-ChildItem $script:folder -Name | Sort-Object | Should -Be @('rules', 'rules.real')
     }
+
+    It 'writes a file that did not exist' {
+        $path = Join-Path $script:folder 'new.rules'
+        Export-LvsRules -Path $path
+        Get-Content $path | Should -Be (Get-IpvsadmRules)
+    }
 }

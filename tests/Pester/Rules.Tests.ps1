@@ -146,10 +146,10 @@ Describe 'Import-LvsRules: bad input and refused rules' {
         Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.7:80 -s wlc'
     }
 
-    It 'stops at the first refused rule with -ErrorAction Stop' {
-        { '-A -t 10.0.0.8:80', '-A -t 10.0.0.1:80', '-A -t 10.0.0.9:80' | Import-LvsRules -ErrorAction Stop } | Should -Throw -ErrorId 'ServiceExists,LvsAdmin.Commands.ImportLvsRulesCommand'
-        Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.8:80 -s wlc'
-        Get-IpvsadmRules | Should -Not -Contain '-A -t 10.0.0.9:80 -s wlc'
+    It 'stops at the first refused rule with -ErrorAction Stop, naming it, and leaves the table as it found it' {
+        { '-A -t 10.0.0.8:80', '-A -t 10.0.0.1:80', '-A -t 10.0.0.9:80' | Import-LvsRules -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ServiceExists,LvsAdmin.Commands.ImportLvsRulesCommand' -ExpectedMessage 'Line 2 (-A -t 10.0.0.1:80):*already exists*table is as it was found*'
+        Get-IpvsadmRules | Should -Be $script:before
     }
 
     It '-WhatIf applies nothing' {
@@ -249,7 +249,7 @@ Describe 'Import-LvsRules -Replace and Compare-LvsRules' {
         & { $ConfirmPreference = 'None'; $script:setB | Import-LvsRules -Replace }
         $script:setB | Compare-LvsRules | Should -BeNullOrEmpty
         # A plan that removes no service is of ordinary impact: it goes on without asking.
-        '-A -t 10.99.9.1:80 -s wrr' + @($script:setB | Select-Object -Skip 1) | Import-LvsRules -Replace
+        @('-A -t 10.99.9.1:80 -s wrr') + @($script:setB | Select-Object -Skip 1) | Import-LvsRules -Replace
         Get-IpvsadmRules | Should -Contain '-A -t 10.99.9.1:80 -s wrr'
     }
 
@@ -257,5 +257,60 @@ Describe 'Import-LvsRules -Replace and Compare-LvsRules' {
         $before = Get-IpvsadmRules
         $plan = $script:setB | Import-LvsRules -Replace -WhatIf 6>&1 | Out-String
         Get-IpvsadmRules | Should -Be $before
+    }
+}
+
+Describe 'Import-LvsRules stopping on a refused rule is all or nothing' {
+    BeforeEach {
+        Reset-IpvsTable
+        $script:table = @(
+            '-A -t 10.0.0.1:80 -s rr'
+            '-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 3'
+            '-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 1 -x 100'
+            '-A -u 10.0.0.2:53 -s wlc -p 120'
+            '-A -f 7 -s sh -b sh-port'
+        )
+        Import-LvsRules -InputObject $script:table
+        $script:before = Get-IpvsadmRules
+        $script:thresholds = ipvsadm -Ln --thresholds
+        $script:timeouts = Get-LvsTimeout
+    }
+
+    It 'undoes additions, edits, deletions, a flush and --set made before the refusal (<Mode>)' -ForEach @(
+        @{ Mode = '-ErrorAction Stop'; Run = { param($rules) $rules | Import-LvsRules -ErrorAction Stop } }
+        @{ Mode = '$ErrorActionPreference = Stop'; Run = { param($rules) $ErrorActionPreference = 'Stop'; $rules | Import-LvsRules } }
+    ) {
+        $rules = @(
+            '-A -t 10.0.0.9:80 -s rr'
+            '-a -t 10.0.0.9:80 -r 192.168.1.9:80 -m'
+            '-e -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 9'
+            '-d -t 10.0.0.1:80 -r 192.168.1.3:80'
+            '-E -u 10.0.0.2:53 -s rr'
+            '-D -f 7'
+            '--set 1111 222 333'
+            '-C'
+            '-A -t 10.0.0.10:80 -s rr'
+            '-a -t 10.0.0.99:80 -r 192.168.1.4:80'  # a real server of a service that does not exist
+            '-A -t 10.0.0.11:80 -s rr'
+        )
+        { & $Run $rules } | Should -Throw -ErrorId 'ServiceNotFound,LvsAdmin.Commands.ImportLvsRulesCommand' -ExpectedMessage 'Line 10 *table is as it was found*'
+        Get-IpvsadmRules | Should -Be $script:before
+        ipvsadm -Ln --thresholds | Should -Be $script:thresholds
+        (Get-LvsTimeout).Tcp | Should -Be $script:timeouts.Tcp
+    }
+
+    It 'without stopping, goes on as ipvsadm -R does: reports the refusal and keeps the rest' {
+        '-A -t 10.0.0.9:80 -s rr', '-A -t 10.0.0.1:80 -s rr', '-A -t 10.0.0.10:80 -s rr' | Import-LvsRules -ErrorAction SilentlyContinue -ErrorVariable refused
+        $refused | Should -HaveCount 1
+        Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.9:80 -s rr'
+        Get-IpvsadmRules | Should -Contain '-A -t 10.0.0.10:80 -s rr'
+    }
+
+    It '-Replace that stops undoes the removals and changes it made' {
+        $target = '-A -t 10.0.0.1:80 -s wrr', '-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 3', '-A -t 10.0.0.12:80 -s twos'
+        { $target | Import-LvsRules -Replace -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SchedulerNotFound,LvsAdmin.Commands.ImportLvsRulesCommand' -ExpectedMessage 'Line 3:*table is as it was found*'
+        Get-IpvsadmRules | Should -Be $script:before
+        ipvsadm -Ln --thresholds | Should -Be $script:thresholds
     }
 }

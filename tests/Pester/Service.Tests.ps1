@@ -63,8 +63,9 @@ Describe 'Get-LvsService reads back what ipvsadm created, field for field' {
         $services = Get-LvsService
     }
 
-    It 'lists every service, IPv4 before IPv6' {
-        $services.ForEach({ $_.ToString() }) | Should -Be @('TCP 10.0.0.1:80', 'SCTP 10.0.0.2:5000', 'FWM 4294967295', 'UDP [2001:db8::1]:53', 'FWM 5 IPv6')
+    It 'lists every service in the order ipvsadm lists them' {
+        # ipvsadm sorts by mark first (subtracting in an int: 4294967295 comes before 0), then family, protocol, address, port.
+        $services.ForEach({ $_.ToString() }) | Should -Be @('FWM 4294967295', 'TCP 10.0.0.1:80', 'SCTP 10.0.0.2:5000', 'UDP [2001:db8::1]:53', 'FWM 5 IPv6')
     }
 
     It 'reads <Key>' -ForEach @(
@@ -118,15 +119,18 @@ Describe 'Set-LvsService changes only what it is given' {
     It 'turns persistence off with -PersistenceTimeout 0 and on again with -Persistent' {
         Set-LvsService -Service 'TCP 10.0.0.1:80' -PersistenceTimeout 0
         Get-IpvsadmRules | Should -Be '-A -t 10.0.0.1:80 -s sh -b sh-port'
+        # A bare -p is 360 s in ipvsadm's code, and so is -Persistent.
         Set-LvsService -Service 'TCP 10.0.0.1:80' -Persistent
-        Get-IpvsadmRules | Should -Be '-A -t 10.0.0.1:80 -s sh -p 300 -M 255.255.255.0 -b sh-port'
+        Get-IpvsadmRules | Should -Be '-A -t 10.0.0.1:80 -s sh -p 360 -M 255.255.255.0 -b sh-port'
     }
 
-    It 'sets one-packet scheduling, the engine and the flags' {
-        Set-LvsService -Service 'TCP 10.0.0.1:80' -OnePacket -PersistenceEngine sip -SchedulerFlags sh-fallback, sh-port
-        Get-IpvsadmRules | Should -Be '-A -t 10.0.0.1:80 -s sh -p 300 -M 255.255.255.0 --pe sip -o -b sh-fallback,sh-port'
-        Set-LvsService -Service 'TCP 10.0.0.1:80' -OnePacket:$false -PersistenceEngine '' -SchedulerFlags @()
-        Get-IpvsadmRules | Should -Be '-A -t 10.0.0.1:80 -s sh -p 300 -M 255.255.255.0'
+    It 'sets one-packet scheduling (UDP only, as in ipvsadm), the engine and the flags' {
+        Invoke-Ipvsadm -A -u 10.0.0.1:5060 -s sh -p 300
+        Set-LvsService -Service 'UDP 10.0.0.1:5060' -OnePacket -PersistenceEngine sip -SchedulerFlags sh-fallback, sh-port
+        Get-IpvsadmRules | Should -Contain '-A -u 10.0.0.1:5060 -s sh -p 300 --pe sip -o -b sh-fallback,sh-port'
+        Set-LvsService -Service 'UDP 10.0.0.1:5060' -OnePacket:$false -PersistenceEngine '' -SchedulerFlags @()
+        Get-IpvsadmRules | Should -Contain '-A -u 10.0.0.1:5060 -s sh -p 300'
+        { Set-LvsService -Service 'TCP 10.0.0.1:80' -OnePacket -ErrorAction Stop } | Should -Throw -ErrorId 'OnePacketNotUdp,LvsAdmin.Commands.SetLvsServiceCommand'
     }
 
     It '-WhatIf changes nothing' {

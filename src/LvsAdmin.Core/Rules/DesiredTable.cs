@@ -59,6 +59,21 @@ namespace LvsAdmin.Rules
         /// <summary>Rules that change more than the table (-Z, --set, the daemons): -Replace runs them after the table.</summary>
         public List<Rule> OtherRules { get; } = new List<Rule>();
 
+        /// <summary>A table as it was read: what restoring a snapshot makes the live table equal to again.</summary>
+        internal static DesiredTable FromEntries(IEnumerable<LvsTableEntry> entries)
+        {
+            var table = new DesiredTable();
+            foreach (var live in entries)
+            {
+                var entry = new ServiceEntry(live.Service, 0);
+                foreach (var server in live.RealServers)
+                    entry.Servers.Add((server, 0));
+                table._services[live.Service.GetKey()] = entry;
+                table._order.Add(entry);
+            }
+            return table;
+        }
+
         /// <summary>Plays the rules; those the kernel would refuse are returned and otherwise skipped.</summary>
         public static DesiredTable FromRules(IEnumerable<Rule> rules, out List<RuleFailure> failures)
         {

@@ -14,11 +14,12 @@ namespace LvsAdmin.Rules
     {
         /// <summary>
         /// Returns each refused rule with the kernel's error; progress gets the count of rules done.
-        /// With stopAtFirstFailure, rules go one by one and nothing after the first refusal is sent.
+        /// With stopAtFirstFailure, no batch after the one with the first refusal is sent (the rest of
+        /// that batch may have been applied: a caller that stops restores the table it found).
         /// </summary>
         public static List<(Rule Rule, Exception Error)> Apply(IpvsClient client, IReadOnlyList<Rule> rules, Action<int>? progress = null, bool stopAtFirstFailure = false)
         {
-            int batchSize = stopAtFirstFailure ? 1 : 4096;
+            const int batchSize = 4096;
             var failures = new List<(Rule, Exception)>();
             var batch = new List<(Rule Rule, IpvsChange Change)>();
             int done = 0;
@@ -51,6 +52,8 @@ namespace LvsAdmin.Rules
                     continue;
                 }
                 Flush();
+                if (stopAtFirstFailure && failures.Count > 0)
+                    return failures;
                 try
                 {
                     RunAlone(client, rule);

@@ -16,7 +16,8 @@ namespace LvsAdmin.Rules
         /// </summary>
         public static void Write(string path, IEnumerable<string> lines)
         {
-            string target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            var file = new FileInfo(path);
+            string target = file.LinkTarget is null ? file.FullName : file.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
             string partial = target + ".partial";
             try
             {
