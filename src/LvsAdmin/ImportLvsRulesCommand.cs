@@ -167,7 +167,7 @@ namespace LvsAdmin.Commands
         {
             if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
                 return LanguagePrimitives.IsTrue(confirm);
-            return !(GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference == ConfirmImpact.None);
+            return Preference<ConfirmImpact>("ConfirmPreference") != ConfirmImpact.None;
         }
 
         private static string Target(LvsRuleDifference difference) =>
@@ -188,8 +188,8 @@ namespace LvsAdmin.Commands
         private bool StopsOnError()
         {
             if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action))
-                return action is ActionPreference preference && preference == ActionPreference.Stop;
-            return GetVariableValue("ErrorActionPreference") is ActionPreference inherited && inherited == ActionPreference.Stop;
+                return LanguagePrimitives.TryConvertTo(action, out ActionPreference preference) && preference == ActionPreference.Stop;
+            return Preference<ActionPreference>("ErrorActionPreference") == ActionPreference.Stop;
         }
 
         private System.Action<int>? Progress(int total, string activity)

@@ -44,7 +44,14 @@ namespace LvsAdmin.Commands
         private bool VerboseWanted() =>
             MyInvocation.BoundParameters.TryGetValue("Verbose", out object? verbose)
                 ? LanguagePrimitives.IsTrue(verbose)
-                : GetVariableValue("VerbosePreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+                : Preference<ActionPreference>("VerbosePreference") is { } preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+
+        /// <summary>
+        /// A preference variable as the caller's scope has it. A script that assigns one stores text
+        /// ($ErrorActionPreference = 'Stop'), not the enum, so it is converted as PowerShell does.
+        /// </summary>
+        protected T? Preference<T>(string variable) where T : struct =>
+            LanguagePrimitives.TryConvertTo(GetVariableValue(variable), out T value) ? value : null;
 
         private string Target => NetworkNamespace is null ? "IPVS" : $"IPVS in {NetworkNamespace}";
 

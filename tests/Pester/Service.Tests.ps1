@@ -14,7 +14,7 @@ Describe 'New-LvsService creates what ipvsadm -Sn then shows' {
         @{ Name = 'IPv4 firewall mark'; Create = { New-LvsService -FirewallMark 77 -Scheduler wrr }; Expected = '-A -f 77 -s wrr' }
         @{ Name = 'persistence with mask, engine and sh flags'; Create = { New-LvsService -Address 10.0.0.1 -Port 80 -Scheduler sh -SchedulerFlags sh-fallback, sh-port -PersistenceTimeout 300 -PersistenceMask 255.255.255.0 -PersistenceEngine sip }; Expected = '-A -t 10.0.0.1:80 -s sh -p 300 -M 255.255.255.0 --pe sip -b sh-fallback,sh-port' }
         @{ Name = 'IPv6 persistence prefix, one-packet, mh flag'; Create = { New-LvsService -Protocol Udp -Address 2001:db8::1 -Port 53 -Scheduler mh -SchedulerFlags mh-port -PersistenceTimeout 60 -PersistenceMask 64 -OnePacket }; Expected = '-A -u [2001:db8::1]:53 -s mh -p 60 -M 64 -o -b mh-port' }
-        @{ Name = '-Persistent alone takes 300 s'; Create = { New-LvsService -Address 10.0.0.1 -Port 443 -Persistent }; Expected = '-A -t 10.0.0.1:443 -s wlc -p 300' }
+        @{ Name = '-Persistent alone takes 360 s, as a bare ipvsadm -p'; Create = { New-LvsService -Address 10.0.0.1 -Port 443 -Persistent }; Expected = '-A -t 10.0.0.1:443 -s wlc -p 360' }
         @{ Name = 'port 0 when persistent'; Create = { New-LvsService -Address 10.0.0.1 -Port 0 -PersistenceTimeout 30 -Scheduler rr }; Expected = '-A -t 10.0.0.1:0 -s rr -p 30' }
         @{ Name = 'key text'; Create = { New-LvsService -Service 'udp [2001:db8::5]:123' -Scheduler lc }; Expected = '-A -u [2001:db8::5]:123 -s lc' }
     ) {
