@@ -323,10 +323,13 @@ function Invoke-FreshCheck {
         if (Test-Path $rootfs) { & umount -R $rootfs 2>$null; Remove-Item $rootfs -Recurse -Force }
         New-Item -ItemType Directory -Path $rootfs | Out-Null
         Invoke-Native tar @('-C', $rootfs, '-xf', $base)
-        # The machine's own apt settings and name service, as a new machine of this kind has them.
+        # The machine's own apt settings, name service and trusted certificates (its egress CA among
+        # them), as a new machine of this kind has them.
         Copy-Item /etc/apt/sources.list.d/* (Join-Path $rootfs 'etc/apt/sources.list.d') -Force
         Copy-Item /etc/apt/apt.conf.d/* (Join-Path $rootfs 'etc/apt/apt.conf.d') -Force -ErrorAction Ignore
         Copy-Item /etc/resolv.conf (Join-Path $rootfs 'etc/resolv.conf') -Force
+        Copy-Item /usr/local/share/ca-certificates/* (Join-Path $rootfs 'usr/local/share/ca-certificates') -Force -ErrorAction Ignore
+        Invoke-Native chroot @($rootfs, 'update-ca-certificates') | Out-Null
         # The .NET SDK, as the machine has it, read-only.
         $sdk = Split-Path (Get-Item (Get-Command dotnet).Source).ResolvedTarget
         if (-not $sdk) { $sdk = Split-Path (Get-Command dotnet).Source }
@@ -349,8 +352,10 @@ function Invoke-FreshCheck {
         $shared = Join-Path (Split-Path $Root) 'shared'
         if (Test-Path $shared) { Copy-Item $shared $work -Recurse }
         Write-Step 'CI in the fresh root: bash .ci/run'
-        & chroot $rootfs /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin CI=true LANG=C.UTF-8 `
-            bash -c 'cd /work/project && bash .ci/run </dev/null' | Out-Host
+        # The machine's environment as CI has it: its certificate and NuGet settings, not this session's paths.
+        $environment = @('HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CI=true', 'LANG=C.UTF-8') +
+            @(Get-ChildItem env: | Where-Object { $_.Name -match 'CERT|SSL|CA_BUNDLE|^DOTNET_(CLI|NOLOGO|GENERATE)' } | ForEach-Object { "$($_.Name)=$($_.Value)" })
+        & chroot $rootfs /usr/bin/env -i @environment bash -c 'cd /work/project && bash .ci/run </dev/null' | Out-Host
         $status = $LASTEXITCODE
         Write-Host "FreshCheck: CI in a clean Debian 12 root exited with $status."
         exit $status
