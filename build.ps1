@@ -12,6 +12,8 @@
              -RealServers); prints the figures and writes out/bench/bench.json. Asserts nothing.
     Docs     Compiles docs/*.md (platyPS schema) and the cmdlets' metadata into en-US/ (MAML and
              about_LvsAdmin.help.txt); Build runs it.
+    Package  Build, then out/repository/LvsAdmin.<version>.nupkg made by PSResourceGet's Publish-PSResource:
+             what Install-PSResource and Update-PSResource take from a folder repository or a gallery.
     FreshCheck  Makes a clean Debian 12 root with debootstrap (what a new machine of this kind has:
              the .NET SDK, git, curl, ca-certificates, netbase, procps, iproute2, systemd, openssl,
              strace, time, bc; cached under out/fresh/), clones the repository's HEAD into it and runs
@@ -25,7 +27,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench', 'FreshCheck')]
+    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench', 'FreshCheck', 'Package')]
     [string] $Task = 'Build',
 
     # Test: run xunit only and say that the kernel tests were skipped.
@@ -57,6 +59,7 @@ $ModuleOut = Join-Path $Out 'LvsAdmin'
 $ResultsOut = Join-Path $Out 'test-results'
 $KernelOut = Join-Path $Out 'kernel'
 $PesterVersion = '6.2.0'
+$RuntimeIds = 'linux-x64', 'linux-arm64'
 # What the kernel tests call besides pwsh: ipvsadm is their reference, busybox serves HTTP, strace
 # captures netlink bytes; user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
 $TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'strace'
@@ -86,8 +89,17 @@ function Invoke-Build {
         '-r', (Get-RuntimeId), '--self-contained', 'false', '-o', $publish, '-v', 'quiet', '-nologo')
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-Item (Join-Path $Root 'LvsAdmin.psd1') $ModuleOut
-    foreach ($file in 'LvsAdmin.dll', 'LvsAdmin.Core.dll', 'Tmds.LibC.dll', 'LvsAdmin.Format.ps1xml', 'LvsAdmin.Types.ps1xml') {
+    foreach ($file in 'LvsAdmin.dll', 'LvsAdmin.Core.dll', 'LvsAdmin.Format.ps1xml', 'LvsAdmin.Types.ps1xml') {
         Copy-Item (Join-Path $publish $file) $ModuleOut
+    }
+    # The unit that restores a saved rule file at boot.
+    Copy-Item (Join-Path $Root 'src/LvsAdmin/systemd') $ModuleOut -Recurse
+    # Tmds.LibC of every architecture the module supports: it loads the one of the machine it runs on.
+    $core = [xml](Get-Content -Raw (Join-Path $Root 'src/LvsAdmin.Core/LvsAdmin.Core.csproj'))
+    $version = @($core.Project.ItemGroup.PackageReference | Where-Object Include -eq 'Tmds.LibC')[0].Version
+    foreach ($rid in $RuntimeIds) {
+        $target = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut "runtimes/$rid")
+        Copy-Item (Join-Path (Get-NuGetFolder) "tmds.libc/$version/runtimes/$rid/lib/netstandard2.0/Tmds.LibC.dll") $target
     }
     Invoke-Docs
     Write-Host "Module: $ModuleOut"
@@ -243,6 +255,7 @@ function Invoke-Test {
     }
     else {
         Invoke-Build
+        Invoke-Package -SkipBuild | Out-Null
         $totals += Invoke-XunitTests
     }
     if ($SkipKernel) {
@@ -290,6 +303,25 @@ function Invoke-Bench {
     exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
 }
 
+function Invoke-Package([switch] $SkipBuild) {
+    if (-not $SkipBuild) { Invoke-Build }
+    $repository = Join-Path $Out 'repository'
+    New-Item -ItemType Directory -Force -Path $repository | Out-Null
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'LvsAdmin.psd1')).ModuleVersion
+    Remove-Item (Join-Path $repository "LvsAdmin.$version.nupkg") -ErrorAction Ignore
+    # Publish-PSResource takes a registered repository: one of this run's own, removed afterwards.
+    $name = "LvsAdminBuild$PID"
+    Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+    try {
+        Write-Step "Package: LvsAdmin $version to $repository"
+        Publish-PSResource -Path $ModuleOut -Repository $name
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    Get-Item (Join-Path $repository "LvsAdmin.$version.nupkg")
+}
+
 function Get-DebianMirror {
     # The mirror this machine's apt uses, so that the fresh root is made from the same one.
     $sources = Get-ChildItem /etc/apt/sources.list.d -Filter *.sources -ErrorAction Ignore | Get-Content
@@ -325,6 +357,7 @@ function Invoke-FreshCheck {
         Invoke-Native tar @('-C', $rootfs, '-xf', $base)
         # The machine's own apt settings, name service and trusted certificates (its egress CA among
         # them), as a new machine of this kind has them.
+        Remove-Item (Join-Path $rootfs 'etc/apt/sources.list') -ErrorAction Ignore
         Copy-Item /etc/apt/sources.list.d/* (Join-Path $rootfs 'etc/apt/sources.list.d') -Force
         Copy-Item /etc/apt/apt.conf.d/* (Join-Path $rootfs 'etc/apt/apt.conf.d') -Force -ErrorAction Ignore
         Copy-Item /etc/resolv.conf (Join-Path $rootfs 'etc/resolv.conf') -Force
@@ -372,4 +405,5 @@ switch ($Task) {
     'Docs' { Invoke-Docs }
     'Bench' { Invoke-Bench }
     'FreshCheck' { Invoke-FreshCheck }
+    'Package' { Invoke-Package -SkipBuild:$NoBuild | Out-Null }
 }
