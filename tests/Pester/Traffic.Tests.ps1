@@ -121,6 +121,18 @@ Describe 'Statistics and connections' {
         Get-LvsConnection -Service $script:service | Format-Table | Out-String | Should -Match '10\.99\.1\.2:\d+\s+10\.99\.9\.4:80\s+10\.99\.2\d\.2:80'
     }
 
+    It 'Get-LvsConnection -Service of a port-0 persistent service shows its connections, not only the templates' {
+        New-LvsService -Address 10.99.9.6 -Port 0 -PersistenceTimeout 60 -Scheduler rr
+        New-LvsRealServer 'TCP 10.99.9.6:0' 10.99.21.2 -ForwardingMethod Masquerade
+        Invoke-LvsTestRequest -Address 10.99.9.6 | Should -Be 'rs1'
+        $ours = @(Get-LvsConnection -Service 'TCP 10.99.9.6:0')
+        $ours.VirtualPort | Should -Contain 80
+        $ours.VirtualPort | Should -Contain 0 -Because 'the persistence template has the service''s port 0'
+        $theirs = @(ipvsadm -Lcn | Where-Object { $_ -match ' 10\.99\.9\.6:\d+ ' })
+        $ours.Count | Should -Be $theirs.Count
+        Remove-LvsService -Service 'TCP 10.99.9.6:0' -Confirm:$false
+    }
+
     It 'Reset-LvsStatistics zeroes the counters' {
         Reset-LvsStatistics -Service $script:service
         $service = Get-LvsService -Service $script:service
