@@ -32,9 +32,10 @@ Install-PSResource -Name LvsAdmin -Version '$script:version' -Repository LvsAdmi
 `$module = Import-Module LvsAdmin -PassThru
 "base: `$(`$module.ModuleBase)"
 "version: `$(`$module.Version)"
-"libc: `$(([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Tmds.LibC' }).Location)"
 "synopsis: `$((Get-Help Get-LvsService).Synopsis)"
 "ipvs: `$((Get-LvsInfo).Version)"
+# Loaded at the first kernel call, from the folder of this machine's architecture.
+"libc: `$(([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Tmds.LibC' }).Location)"
 "@
         $path = Join-Path $home_ 'install.ps1'
         Set-Content -Path $path -Value $script
