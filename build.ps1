@@ -191,8 +191,11 @@ function Invoke-UmlJob([string] $Script, [string] $MemorySize = '3G', [switch] $
     New-Item -ItemType Directory -Force -Path $KernelOut | Out-Null
     $job = Join-Path $KernelOut 'job.sh'
     $exitFile = Join-Path $KernelOut 'exit-code'
-    # The guest's HOME is a fresh tmpfs: NuGet's folder (Pester, the pinned pwsh) is named for it.
-    Set-Content -Path $job -Value "export NUGET_PACKAGES='$(Get-NuGetFolder)'`n$Script" -NoNewline
+    # The guest starts with an environment of its own: NuGet's folder (Pester, the pinned pwsh) is named
+    # for its fresh HOME, and the differential test's seed and size go in when given (LVS_DIFF_*).
+    $exports = @("export NUGET_PACKAGES='$(Get-NuGetFolder)'") +
+        @(Get-ChildItem env: | Where-Object Name -like 'LVS_DIFF_*' | ForEach-Object { "export $($_.Name)='$($_.Value -replace "'", '')'" })
+    Set-Content -Path $job -Value (($exports -join "`n") + "`n$Script") -NoNewline
     Remove-Item $exitFile -ErrorAction Ignore
     $init = Join-Path $Root 'tests/kernel/uml-init.sh'
     $arguments = @("mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro', "init=$init",
