@@ -31,6 +31,10 @@
         'Start-LvsSyncDaemon'
         'Stop-LvsSyncDaemon'
         'Get-LvsConnection'
+        'Wait-LvsRealServer'
+        'Test-LvsRealServer'
+        'Get-LvsSetting'
+        'Set-LvsSetting'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

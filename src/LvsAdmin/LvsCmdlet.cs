@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
+using LvsAdmin.Settings;
 
 namespace LvsAdmin.Commands
 {
@@ -12,6 +15,7 @@ namespace LvsAdmin.Commands
     public abstract class LvsCmdlet : PSCmdlet, IDisposable
     {
         private IpvsClient? _client;
+        private readonly CancellationTokenSource _stopping = new();
 
         /// <summary>A namespace name under /run/netns, or a path such as /proc/1234/ns/net.</summary>
         [Parameter]
@@ -55,10 +59,37 @@ namespace LvsAdmin.Commands
 
         private string Target => NetworkNamespace is null ? "IPVS" : $"IPVS in {NetworkNamespace}";
 
+        /// <summary>Cancelled when the pipeline is stopped (Ctrl+C): what waits (drains, probes) ends on it.</summary>
+        protected CancellationToken StopRequested => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// The namespace's IPVS settings. They appear once IPVS is loaded: when they are missing, opening the
+        /// session (which has the kernel load IPVS on demand, or says why it cannot) comes first.
+        /// </summary>
+        protected List<LvsSetting> ReadSettings()
+        {
+            try
+            {
+                return IpvsSettings.Read(NetworkNamespace);
+            }
+            catch (IpvsUnavailableException)
+            {
+                _ = Client;
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, "Setting", null));
+            }
+            return RunKernel(() => IpvsSettings.Read(NetworkNamespace), "Setting", null);
+        }
+
         public void Dispose()
         {
             _client?.Dispose();
             _client = null;
+            _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
 
@@ -134,6 +165,8 @@ namespace LvsAdmin.Commands
                     return new ErrorRecord(e, "IpvsPermissionDenied", ErrorCategory.PermissionDenied, target);
                 case NetworkNamespaceException:
                     return new ErrorRecord(e, "NetworkNamespaceInvalid", ErrorCategory.InvalidArgument, target);
+                case UnauthorizedAccessException:
+                    return new ErrorRecord(e, $"{noun}PermissionDenied", ErrorCategory.PermissionDenied, target);
                 case LvsArgumentException a:
                     return new ErrorRecord(e, a.Reason, ErrorCategory.InvalidArgument, target);
                 case NetlinkTimeoutException:

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -14,6 +15,12 @@ namespace LvsAdmin.Commands
     /// </summary>
     public abstract class LvsRealServerCmdlet : LvsCmdlet
     {
+        /// <summary>How long Wait-LvsRealServer and Remove-LvsRealServer -Drain wait by default: five minutes.</summary>
+        protected const double DefaultDrainTimeout = 300;
+
+        /// <summary>The longest wait: 31 days, the longest timeout IPVS has.</summary>
+        protected const double MaxDrainTimeout = LvsService.MaxTimeout;
+
         private HashSet<string> _givenOnCommandLine = null!;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -35,6 +42,9 @@ namespace LvsAdmin.Commands
 
         protected override void BeginProcessing() =>
             _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Whether a parameter was given on the command line rather than bound from pipeline objects.</summary>
+        protected bool GivenOnCommandLine(string parameter) => _givenOnCommandLine.Contains(parameter);
 
         /// <summary>
         /// Undoes what a service object from the pipeline bound by property name (its Address and Port are
@@ -70,6 +80,65 @@ namespace LvsAdmin.Commands
                     "RealServerAmbiguous", ErrorCategory.InvalidArgument, $"{Service} -> {endpoint}"));
             return null;
         }
+
+        /// <summary>
+        /// The real server named, without a read when the port is known (as from a real-server object);
+        /// null after writing the error. Only its service, address and port are set then.
+        /// </summary>
+        protected LvsRealServer? NamedRealServer()
+        {
+            if (Port is null)
+                return FindRealServer();
+            if (!NamesRealServer())
+                return null;
+            var server = new LvsRealServer { Address = Address, Port = Port.Value };
+            server.SetServiceKey(Service);
+            return server;
+        }
+
+        /// <summary>
+        /// Waits until the servers have no active connections (nor inactive ones, with includeInactive), with
+        /// progress, up to timeoutSeconds. Each idle server goes to idle, as it was last read; each still busy
+        /// then goes to timedOut; one no longer in the table is an ObjectNotFound error. Ctrl+C ends the wait.
+        /// </summary>
+        protected void WaitUntilIdle(IReadOnlyList<LvsRealServer> servers, bool includeInactive, double timeoutSeconds,
+            Action<LvsRealServer> idle, Action<LvsRealServer> timedOut)
+        {
+            if (servers.Count == 0)
+                return;
+            var progress = new ProgressRecord(1, "Waiting for real servers to drain", $"{servers.Count} real servers");
+            RunKernel(() => RealServerDrain.Wait(Client, servers, includeInactive, TimeSpan.FromSeconds(timeoutSeconds), StopRequested,
+                (server, outcome) =>
+                {
+                    switch (outcome)
+                    {
+                        case DrainOutcome.Idle:
+                            idle(server);
+                            break;
+                        case DrainOutcome.TimedOut:
+                            timedOut(server);
+                            break;
+                        default:
+                            WriteNotFound("RealServer", $"The real server {server} is no longer in the table.", server.ToString());
+                            break;
+                    }
+                },
+                state =>
+                {
+                    progress.StatusDescription = $"{state.Waiting} of {state.Total} still have connections: {state.ActiveConnections} active, {state.InactiveConnections} inactive";
+                    progress.PercentComplete = (state.Total - state.Waiting) * 100 / state.Total;
+                    progress.SecondsRemaining = (int)Math.Max(0, (state.Timeout - state.Elapsed).TotalSeconds);
+                    WriteProgress(progress);
+                }), "RealServer", null);
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+
+        /// <summary>The error of a real server still busy when a wait ran out: it names the server and what is left.</summary>
+        protected void WriteStillBusy(LvsRealServer server, double timeoutSeconds, string consequence) =>
+            WriteError(new ErrorRecord(
+                new TimeoutException($"The real server {server} still has {server.ActiveConnections} active and {server.InactiveConnections} inactive connections after {timeoutSeconds:0.###} s{consequence}"),
+                "RealServerDrainTimeout", ErrorCategory.OperationTimeout, server));
 
         /// <summary>The real server at this endpoint as the kernel now has it (for -PassThru); null after writing the error.</summary>
         protected LvsRealServer? ReadRealServer(IPAddress address, ushort port)

@@ -1,22 +1,70 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace LvsAdmin.Commands
 {
-    /// <summary>Deletes a real server from a virtual service (ipvsadm -d).</summary>
-    [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true)]
+    /// <summary>Deletes a real server from a virtual service (ipvsadm -d); with -Drain, after its connections have ended.</summary>
+    [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true, DefaultParameterSetName = NowSet)]
     [OutputType(typeof(LvsRealServer))]
     public sealed class RemoveLvsRealServerCommand : LvsRealServerCmdlet
     {
+        private const string NowSet = "Now";
+        private const string DrainSet = "Drain";
+        private readonly List<LvsRealServer> _draining = new();
+
         /// <summary>Writes each removed real server, as it was just before removal.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Set the weight to 0 first, and remove each server once it has no active connections.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DrainSet)]
+        public SwitchParameter Drain { get; set; }
+
+        /// <summary>Seconds to wait for the connections to end; a server still busy then stays, at weight 0.</summary>
+        [Parameter(ParameterSetName = DrainSet)]
+        [ValidateRange(0.0, MaxDrainTimeout)]
+        public double Timeout { get; set; } = DefaultDrainTimeout;
+
+        /// <summary>Wait for the inactive connections too (closing, TIME_WAIT, UDP), not only the active ones.</summary>
+        [Parameter(ParameterSetName = DrainSet)]
+        public SwitchParameter IncludeInactive { get; set; }
+
+        /// <summary>Remove a server still busy when the time runs out, instead of leaving it at weight 0.</summary>
+        [Parameter(ParameterSetName = DrainSet)]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecord()
         {
             var server = FindRealServer();
-            if (server is null || !ShouldProcess($"real server {server}", "Remove"))
+            if (server is null || !ShouldProcess($"real server {server}", Drain ? "Drain (weight 0), then remove" : "Remove"))
                 return;
-            if (TryKernel(() => Client.DeleteRealServer(Service, server), "RealServer", server) && PassThru)
+            if (!Drain)
+            {
+                Delete(server);
+                return;
+            }
+            // Weight 0 at once, so that no new connection goes to it while the others are found.
+            var quiesced = server.Clone();
+            quiesced.Weight = 0;
+            if (server.Weight == 0 || TryKernel(() => Client.UpdateRealServer(Service, quiesced), "RealServer", server))
+                _draining.Add(quiesced);
+        }
+
+        protected override void EndProcessing() =>
+            WaitUntilIdle(_draining, IncludeInactive, Timeout, Delete, server =>
+            {
+                if (!Force)
+                {
+                    WriteStillBusy(server, Timeout, ": it stays at weight 0. Wait longer (-Timeout), or give -Force to remove it anyway.");
+                    return;
+                }
+                WriteWarning($"Removing {server} with {server.ActiveConnections} active and {server.InactiveConnections} inactive connections left (-Force).");
+                Delete(server);
+            });
+
+        private void Delete(LvsRealServer server)
+        {
+            if (TryKernel(() => Client.DeleteRealServer(server.GetServiceKey(), server), "RealServer", server) && PassThru)
                 WriteObject(server);
         }
     }

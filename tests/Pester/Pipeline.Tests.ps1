@@ -136,17 +136,22 @@ Describe 'The pipeline contract: an empty upstream acts on nothing (<Name>)' -Fo
     @{ Name = 'Set-LvsTimeout'; Arguments = @{ Tcp = 1234 } }
     @{ Name = 'Start-LvsSyncDaemon'; Arguments = @{ State = 'Backup'; Interface = 'lo' } }
     @{ Name = 'Stop-LvsSyncDaemon'; Arguments = @{ State = 'Backup' } }
+    @{ Name = 'Remove-LvsRealServer'; Arguments = @{ Drain = $true; Timeout = 1; Confirm = $false } }
+    @{ Name = 'Wait-LvsRealServer'; Arguments = @{ Timeout = 1 } }
+    @{ Name = 'Test-LvsRealServer'; Arguments = @{ Http = $true } }
+    @{ Name = 'Get-LvsSetting'; Arguments = @{} }
+    @{ Name = 'Set-LvsSetting'; Arguments = @{ Name = 'expire_nodest_conn'; Value = 1 } }
 ) {
     BeforeAll { Initialize-Table }
 
     It 'writes nothing and changes nothing' {
-        $before = (Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon)
+        $before = (Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon) + @(sysctl net.ipv4.vs)
         $arguments = $Arguments
         $output = @(@() | & $Name @arguments -Verbose -ErrorAction SilentlyContinue -ErrorVariable errors -WarningVariable warnings 4>&1 3>$null 2>$null)
         $changes = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -notmatch ': (list|get) ' }
         $changes | Should -BeNullOrEmpty
         $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | Should -BeNullOrEmpty
-        ((Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon)) | Should -Be $before
+        ((Get-IpvsadmRules) + @(ipvsadm -L --timeout) + @(ipvsadm -L --daemon) + @(sysctl net.ipv4.vs)) | Should -Be $before
         if ($Name -eq 'Compare-LvsRules') {
             # No rules at all is no desired table to compare with: saying nothing would pass a drift check.
             $errors[0].FullyQualifiedErrorId | Should -Be 'NoRuleLines,LvsAdmin.Commands.CompareLvsRulesCommand'
@@ -161,7 +166,7 @@ Describe 'The pipeline contract covers every cmdlet that takes pipeline input' {
     It 'has a case for each' {
         $covered = 'Get-LvsService', 'New-LvsService', 'Set-LvsService', 'Remove-LvsService', 'Reset-LvsStatistics', 'Get-LvsRealServer',
             'New-LvsRealServer', 'Set-LvsRealServer', 'Remove-LvsRealServer', 'Get-LvsConnection', 'Import-LvsRules', 'Compare-LvsRules',
-            'Set-LvsTimeout', 'Start-LvsSyncDaemon', 'Stop-LvsSyncDaemon'
+            'Set-LvsTimeout', 'Start-LvsSyncDaemon', 'Stop-LvsSyncDaemon', 'Wait-LvsRealServer', 'Test-LvsRealServer', 'Get-LvsSetting', 'Set-LvsSetting'
         $taking = Get-Command -Module LvsAdmin | Where-Object {
             $_.Parameters.Values.Attributes | Where-Object { $_ -is [Parameter] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }
         } | ForEach-Object Name

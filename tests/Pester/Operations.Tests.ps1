@@ -1,0 +1,337 @@
+BeforeAll {
+    Import-Module $env:LVSADMIN_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Initialize-LvsTestNetwork -RealServers 3
+    $script:servers = '10.99.21.2', '10.99.22.2', '10.99.23.2'
+
+    function Start-HeldConnection([string] $Address, [int] $Port = 80) {
+        # A client connection that stays open (nc's standard input is held) until the process is killed.
+        $start = [System.Diagnostics.ProcessStartInfo]::new('ip', "netns exec lvs-client busybox nc $Address $Port")
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        [System.Diagnostics.Process]::Start($start)
+    }
+
+    function Get-BusyServer([string] $Service) {
+        # The real server that took the held connection, once the kernel counts it as active.
+        $busy = Wait-LvsResult -Probe { @(Get-LvsRealServer -Service $Service | Where-Object ActiveConnections -gt 0) } -Done { param($rows) $rows.Count -eq 1 }
+        $busy | Should -HaveCount 1
+        $busy[0]
+    }
+
+    function Start-Background([string] $Namespace, [string[]] $Command) {
+        # A server process in a namespace, run by ip netns exec (which execs it: the pid is the server's).
+        Start-Process -FilePath ip -ArgumentList (@('netns', 'exec', $Namespace) + $Command) -PassThru -RedirectStandardOutput /dev/null -RedirectStandardError (Join-Path ([IO.Path]::GetTempPath()) "lvs-$Namespace-$($Command[0]).err")
+    }
+}
+
+AfterAll {
+    Reset-IpvsTable
+    Remove-LvsTestNetwork
+}
+
+Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holding a connection' {
+    BeforeEach {
+        Reset-IpvsTable
+        $script:service = 'TCP 10.99.9.7:80'
+        New-LvsService -Address 10.99.9.7 -Port 80 -Scheduler rr
+        $script:servers[0..1] | ForEach-Object { New-LvsRealServer $script:service $_ -ForwardingMethod Masquerade }
+        $script:client = Start-HeldConnection 10.99.9.7
+        $script:busy = Get-BusyServer $script:service
+        $script:idle = Get-LvsRealServer -Service $script:service | Where-Object { $_.Address -ne $script:busy.Address }
+    }
+
+    AfterEach {
+        if (-not $script:client.HasExited) { $script:client.Kill() }
+        $script:client.WaitForExit()
+    }
+
+    It 'waits until the connection closes, then removes the server' {
+        # The client goes away by itself a little later; the drain must still be waiting then.
+        Start-Process -FilePath sh -ArgumentList '-c', "sleep 3; kill $($script:client.Id)" | Out-Null
+        $removed = $script:busy | Remove-LvsRealServer -Drain -Timeout 60 -PassThru
+        $script:client.HasExited | Should -BeTrue -Because 'the server had an active connection until the client was killed'
+        $removed.Address | Should -Be $script:busy.Address
+        $removed.Weight | Should -Be 0
+        $removed.ActiveConnections | Should -Be 0
+        @(Get-LvsRealServer -Service $script:service).Address | Should -Be @($script:idle.Address)
+        (Get-LvsRealServer -Service $script:service).Weight | Should -Be 1
+    }
+
+    It 'on timeout leaves the server at weight 0 and names it in the error; -Force removes it' {
+        $busy = $script:busy
+        Remove-LvsRealServer -Service $script:service -Address $busy.Address -Drain -Timeout 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'RealServerDrainTimeout,LvsAdmin.Commands.RemoveLvsRealServerCommand'
+        $failed[0].Exception.Message | Should -BeLike "*$($busy.Address):80 still has 1 active*weight 0*"
+        $failed[0].TargetObject.Address | Should -Be $busy.Address
+        $left = Get-LvsRealServer -Service $script:service -Address $busy.Address
+        $left.Weight | Should -Be 0
+        $left.ActiveConnections | Should -Be 1
+
+        $busy | Remove-LvsRealServer -Drain -Timeout 0 -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[0].Message | Should -BeLike "*$($busy.Address):80 with 1 active*"
+        Get-LvsRealServer -Service $script:service -Address $busy.Address -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'Wait-LvsRealServer emits the idle server at once and reports the busy one; the table is unchanged' {
+        $before = Get-IpvsadmRules
+        $done = Get-LvsRealServer -Service $script:service | Wait-LvsRealServer -Timeout 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($done).Address | Should -Be @($script:idle.Address)
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'RealServerDrainTimeout,LvsAdmin.Commands.WaitLvsRealServerCommand'
+        $failed[0].Exception.Message | Should -BeLike "*$($script:busy.Address):80 still has 1 active*"
+        Get-IpvsadmRules | Should -Be $before
+    }
+
+    It 'with -IncludeInactive, a closed connection still counts until it leaves the table' {
+        $script:client.Kill()
+        $script:client.WaitForExit()
+        $closed = Wait-LvsResult -Probe { Get-LvsRealServer -Service $script:service -Address $script:busy.Address } -Done { param($server) $server.ActiveConnections -eq 0 }
+        $closed.InactiveConnections | Should -BeGreaterThan 0 -Because 'the closed connection waits in FIN_WAIT or TIME_WAIT'
+        (Wait-LvsRealServer -Service $script:service -Address $script:busy.Address -Timeout 5).Address | Should -Be $script:busy.Address
+        Wait-LvsRealServer -Service $script:service -Address $script:busy.Address -IncludeInactive -Timeout 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].Exception.Message | Should -BeLike '*still has 0 active and * inactive*'
+    }
+
+    It '-WhatIf drains nothing' {
+        $script:busy | Remove-LvsRealServer -Drain -WhatIf
+        (Get-LvsRealServer -Service $script:service -Address $script:busy.Address).Weight | Should -Be 1
+    }
+}
+
+Describe 'Draining one address across many services' {
+    It 'removes it from every service at once and leaves the others' {
+        Reset-IpvsTable
+        foreach ($port in 81..85) {
+            New-LvsService -Address 10.99.9.7 -Port $port -Scheduler rr
+            $script:servers | ForEach-Object { New-LvsRealServer "TCP 10.99.9.7:$port" $_ -ForwardingMethod Masquerade }
+        }
+        $removed = @(Get-LvsRealServer -Address 10.99.22.2 | Remove-LvsRealServer -Drain -Timeout 30 -PassThru)
+        $removed | Should -HaveCount 5
+        Get-LvsRealServer -Address 10.99.22.2 | Should -BeNullOrEmpty
+        @(Get-LvsRealServer).Count | Should -Be 10
+    }
+
+    It 'a server that is not there is an ObjectNotFound error' {
+        Wait-LvsRealServer -Service 'TCP 10.99.9.7:81' -Address 10.99.22.2 -Port 80 -Timeout 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -Be 'RealServerNotFound,LvsAdmin.Commands.WaitLvsRealServerCommand'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Test-LvsRealServer against real servers in their namespaces' {
+    BeforeAll {
+        Reset-IpvsTable
+        $script:web = 'TCP 10.99.9.8:8080'
+        New-LvsService -Address 10.99.9.8 -Port 8080 -Scheduler rr
+        $script:daemons = foreach ($n in 1..3) {
+            $root = Join-Path ([IO.Path]::GetTempPath()) "lvs-www$n"
+            Start-Background "lvs-rs$n" 'busybox', 'httpd', '-f', '-p', '8080', '-h', $root
+            New-LvsRealServer $script:web $script:servers[$n - 1] -Port 8080 -ForwardingMethod Masquerade
+        }
+        # A TLS server with a self-signed certificate, as many real servers have.
+        $script:tls = Join-Path ([IO.Path]::GetTempPath()) 'lvs-tls'
+        New-Item -ItemType Directory -Force -Path $script:tls | Out-Null
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=www.example.test' -keyout "$script:tls/key.pem" -out "$script:tls/cert.pem" 2>$null
+        $script:tlsDaemon = Start-Background 'lvs-rs2' 'openssl', 's_server', '-www', '-accept', '8443', '-cert', "$script:tls/cert.pem", '-key', "$script:tls/key.pem"
+        New-LvsService -Address 10.99.9.8 -Port 443 -Scheduler rr
+        New-LvsRealServer 'TCP 10.99.9.8:443' 10.99.22.2 -Port 8443 -ForwardingMethod Masquerade
+        Wait-LvsResult -Probe { Test-LvsRealServer -Service 'TCP 10.99.9.8:443' -Address 10.99.22.2 -Timeout 1 } -Done { param($result) $result.Healthy } | Out-Null
+        Wait-LvsResult -Probe { @(Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Timeout 1 | Where-Object Healthy) } -Done { param($rows) $rows.Count -eq 3 } | Out-Null
+        # The third web server stops: its port is then closed.
+        Stop-Process -Id (Get-Process -Id (ip netns pids lvs-rs3) | Where-Object { $_.CommandLine -like '*httpd*8080*' }).Id
+        Wait-LvsResult -Probe { Test-LvsRealServer -Service $script:web -Address 10.99.23.2 -Timeout 1 } -Done { param($result) -not $result.Healthy } | Out-Null
+    }
+
+    AfterAll {
+        Get-Process -Id (ip netns pids lvs-rs1), (ip netns pids lvs-rs2) -ErrorAction SilentlyContinue |
+            Where-Object { $_.CommandLine -like '*8080*' -or $_.CommandLine -like '*s_server*' } | Stop-Process
+    }
+
+    It 'over TCP: the running servers are healthy with a latency, the stopped one unhealthy with the reason' {
+        $results = Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Tcp
+        $results | Should -HaveCount 3
+        @($results.Address.ForEach({ "$_" })) | Should -Be $script:servers -Because 'results come in the order the servers came'
+        $results.Check | Sort-Object -Unique | Should -Be 'Tcp'
+        $results[0..1].Healthy | Should -Be @($true, $true)
+        $results[0..1].ForEach({ $_.Latency -gt [TimeSpan]::Zero }) | Should -Be @($true, $true)
+        $results[2].Healthy | Should -BeFalse
+        $results[2].Latency | Should -BeNullOrEmpty
+        $results[2].Message | Should -BeLike '*10.99.23.2:8080*refused*'
+        $results[2].Port | Should -Be 8080
+        $results[2].Service | Should -Be $script:web
+    }
+
+    It 'over HTTP: status, latency and the reason for an unhealthy server' {
+        $results = Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Http
+        $results[0].Healthy | Should -BeTrue
+        $results[0].StatusCode | Should -Be 200
+        $results[0].Message | Should -BeLike 'GET /: HTTP 200*'
+        $results[0].Latency | Should -BeGreaterThan ([TimeSpan]::Zero)
+        $results[2].Healthy | Should -BeFalse
+        $results[2].StatusCode | Should -BeNullOrEmpty
+        $results[2].Message | Should -BeLike '*refused*'
+
+        $missing = Test-LvsRealServer -Service $script:web -Address 10.99.21.2 -Http -Path /no-such-page
+        $missing.Healthy | Should -BeFalse
+        $missing.StatusCode | Should -Be 404
+        $missing.Message | Should -BeLike 'GET /no-such-page: HTTP 404*expected 2xx'
+        (Test-LvsRealServer -Service $script:web -Address 10.99.21.2 -Http -Path /no-such-page -StatusCode 404).Healthy | Should -BeTrue
+    }
+
+    It 'over HTTPS: a self-signed certificate is refused unless -SkipCertificateCheck' {
+        $checked = Test-LvsRealServer -Service 'TCP 10.99.9.8:443' -Address 10.99.22.2 -Https
+        $checked.Healthy | Should -BeFalse
+        $checked.Message | Should -BeLike '*certificate*'
+        $relaxed = Test-LvsRealServer -Service 'TCP 10.99.9.8:443' -Address 10.99.22.2 -Https -SkipCertificateCheck -HostHeader www.example.test
+        $relaxed.Healthy | Should -BeTrue
+        $relaxed.StatusCode | Should -Be 200
+        $relaxed.Check | Should -Be 'Https'
+        $relaxed.Port | Should -Be 8443
+    }
+
+    It 'its results drive Set-LvsRealServer, also after remoting' {
+        Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Http | Where-Object -Not Healthy | Set-LvsRealServer -Weight 0
+        (Get-LvsRealServer -Service $script:web).Weight | Should -Be @(1, 1, 0)
+        Set-LvsRealServer -Service $script:web -Address 10.99.23.2 -Weight 1
+        Get-LvsRealServer -Service $script:web | Test-LvsRealServer | ConvertTo-Deserialized | Where-Object -Not Healthy | Set-LvsRealServer -Weight 0
+        (Get-LvsRealServer -Service $script:web).Weight | Should -Be @(1, 1, 0)
+        Get-LvsRealServer -Service $script:web | Test-LvsRealServer | Where-Object -Not Healthy | Select-Object -ExpandProperty Address | Should -Be ([IPAddress] '10.99.23.2')
+    }
+
+    It 'a firewall-mark real server (port 0) needs -Port, and keeps its own port in the result' {
+        New-LvsService -FirewallMark 8 -Scheduler rr
+        New-LvsRealServer 'FWM 8' 10.99.21.2 -ForwardingMethod Masquerade
+        Get-LvsRealServer -Service 'FWM 8' | Test-LvsRealServer -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -Be 'ProbePortMissing,LvsAdmin.Commands.TestLvsRealServerCommand'
+        $result = Get-LvsRealServer -Service 'FWM 8' | Test-LvsRealServer -Http -Port 8080
+        $result.Healthy | Should -BeTrue
+        $result.Port | Should -Be 0
+        $result.Message | Should -BeLike '*HTTP 200*'
+        Remove-LvsService -Service 'FWM 8' -Confirm:$false
+    }
+
+    It 'probes from the network namespace given' {
+        (Test-LvsRealServer -Service $script:web -Address 127.0.0.1 -Port 8080 -NetworkNamespace lvs-rs1 -Http).Healthy | Should -BeTrue
+        (Test-LvsRealServer -Service $script:web -Address 127.0.0.1 -Port 8080).Healthy | Should -BeFalse
+    }
+
+    It 'gives up after -Timeout on a server that does not answer' {
+        $result = Test-LvsRealServer -Service $script:web -Address 10.99.21.99 -Port 8080 -Timeout 0.5
+        $result.Healthy | Should -BeFalse
+        $result.Message | Should -Be 'no answer from 10.99.21.99:8080 within 0.5 s'
+    }
+
+    It 'probes many servers in parallel within the throttle, in input order' {
+        $targets = foreach ($i in 1..20) { [pscustomobject]@{ Service = $script:web; Address = [IPAddress] $script:servers[$i % 2]; Port = 8080 } }
+        $results = $targets | Test-LvsRealServer -Http -ThrottleLimit 4
+        $results | Should -HaveCount 20
+        @($results.Address.ForEach({ "$_" })) | Should -Be @($targets.Address.ForEach({ "$_" }))
+        $results.Healthy | Sort-Object -Unique | Should -Be $true
+    }
+}
+
+Describe 'Get-LvsSetting and Set-LvsSetting' {
+    BeforeAll {
+        ip netns add lvs-settings
+        function Get-Sysctl([string] $Namespace) {
+            # sysctl's own view of net.ipv4.vs, as name => value with single spaces.
+            $lines = if ($Namespace) { ip netns exec $Namespace sysctl net.ipv4.vs } else { sysctl net.ipv4.vs }
+            $table = [ordered]@{}
+            foreach ($line in $lines) {
+                $name, $value = $line -split ' = ', 2
+                $table[$name -replace '^net\.ipv4\.vs\.'] = ($value -split '\s+') -join ' '
+            }
+            $table
+        }
+        function Get-SysctlLines([string] $Namespace) { (Get-Sysctl $Namespace).GetEnumerator() | ForEach-Object { "$($_.Key) = $($_.Value)" } }
+    }
+
+    AfterAll { ip netns delete lvs-settings }
+
+    It 'lists every setting sysctl shows, with the same values, typed' {
+        $ours = Get-LvsSetting -NetworkNamespace lvs-settings
+        $theirs = Get-Sysctl lvs-settings
+        @($ours.Name | Sort-Object) | Should -Be @($theirs.Keys | Sort-Object)
+        foreach ($setting in $ours) { ($setting.Value -join ' ') | Should -Be $theirs[$setting.Name] -Because $setting.Name }
+        ($ours | Where-Object Name -eq 'expire_nodest_conn').Value | Should -BeOfType [int]
+        ($ours | Where-Object Name -eq 'sync_qlen_max').Value | Should -BeOfType [long]
+        ($ours | Where-Object Name -eq 'sync_threshold').Value | Should -Be @(3, 50)
+        $ours.Description | Where-Object { -not $_ } | Should -BeNullOrEmpty
+    }
+
+    It 'ReadOnly is what the kernel allows, and a read-only setting is refused' {
+        $ours = Get-LvsSetting -NetworkNamespace lvs-settings
+        foreach ($setting in $ours) {
+            $writable = (ip netns exec lvs-settings stat -c %A "/proc/sys/net/ipv4/vs/$($setting.Name)") -match 'w'
+            $setting.ReadOnly | Should -Be (-not $writable) -Because $setting.Name
+        }
+        $readOnly = $ours | Where-Object ReadOnly | Select-Object -First 1
+        $readOnly | Should -Not -BeNullOrEmpty -Because 'the test kernel has debug_level, read-only outside the initial namespace'
+        Set-LvsSetting $readOnly.Name 1 -NetworkNamespace lvs-settings -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -Be 'SettingReadOnly,LvsAdmin.Commands.SetLvsSettingCommand'
+        $failed[0].Exception.Message | Should -BeLike "*$($readOnly.Name)*read-only*"
+    }
+
+    It 'writes what sysctl then shows, in that namespace only' {
+        $root = Get-SysctlLines
+        $written = Set-LvsSetting expire_nodest_conn $true -NetworkNamespace lvs-settings -PassThru
+        $written.Value | Should -Be 1
+        (Get-Sysctl lvs-settings).expire_nodest_conn | Should -Be '1'
+        Set-LvsSetting sync_threshold 5, 100 -NetworkNamespace lvs-settings
+        (Get-Sysctl lvs-settings).sync_threshold | Should -Be '5 100'
+        Set-LvsSetting -Name sync_threshold -Value '4 40' -NetworkNamespace lvs-settings
+        (Get-LvsSetting sync_threshold -NetworkNamespace lvs-settings).Value | Should -Be @(4, 40)
+        Set-LvsSetting sync_ports 4 -NetworkNamespace lvs-settings
+        (Get-Sysctl lvs-settings).sync_ports | Should -Be '4'
+        Get-SysctlLines | Should -Be $root -Because 'the caller''s namespace has settings of its own'
+    }
+
+    It 'takes Name and Value from the pipeline: hashtable entries and saved settings' {
+        $saved = Get-LvsSetting -NetworkNamespace lvs-settings | Where-Object -Not ReadOnly
+        @{ conntrack = 1; sloppy_tcp = 1 }.GetEnumerator() | Set-LvsSetting -NetworkNamespace lvs-settings
+        (Get-Sysctl lvs-settings)['conntrack', 'sloppy_tcp'] | Should -Be @('1', '1')
+        $saved | ConvertTo-Deserialized | Set-LvsSetting -NetworkNamespace lvs-settings
+        (Get-Sysctl lvs-settings)['conntrack', 'sloppy_tcp'] | Should -Be @(
+            ($saved | Where-Object Name -eq conntrack).Value.ToString(), ($saved | Where-Object Name -eq sloppy_tcp).Value.ToString())
+    }
+
+    It 'refuses <Value> for <Name>, naming both, and writes nothing' -ForEach @(
+        @{ Name = 'expire_nodest_conn'; Value = 2 }
+        @{ Name = 'conn_reuse_mode'; Value = -1 }
+        @{ Name = 'sync_ports'; Value = 3 }
+        @{ Name = 'sync_threshold'; Value = @(50, 3) }
+        @{ Name = 'sync_threshold'; Value = 7 }
+        @{ Name = 'am_droprate'; Value = 'many' }
+        @{ Name = 'amemthresh'; Value = 1.5 }
+        @{ Name = 'sync_retries'; Value = 4 }
+    ) {
+        $before = Get-SysctlLines lvs-settings
+        Set-LvsSetting $Name $Value -NetworkNamespace lvs-settings -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'InvalidSettingValue,LvsAdmin.Commands.SetLvsSettingCommand'
+        $failed[0].Exception.Message | Should -BeLike "'$($Value -join ' ')' is not a valid value for ${Name}:*"
+        Get-SysctlLines lvs-settings | Should -Be $before
+    }
+
+    It 'refuses a name the kernel does not have, and -WhatIf writes nothing' {
+        Set-LvsSetting no_such_setting 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -Be 'SettingNotFound,LvsAdmin.Commands.SetLvsSettingCommand'
+        $failed[0].Exception.Message | Should -BeLike "*no IPVS setting 'no_such_setting'*"
+        Get-LvsSetting no_such_setting -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'SettingNotFound,LvsAdmin.Commands.GetLvsSettingCommand'
+        Get-LvsSetting 'no_such_*' -ErrorVariable none | Should -BeNullOrEmpty
+        $none | Should -BeNullOrEmpty
+        $before = Get-SysctlLines
+        Set-LvsSetting expire_quiescent_template 1 -WhatIf
+        Get-SysctlLines | Should -Be $before
+        { Get-LvsSetting -NetworkNamespace no-such-namespace -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkNamespaceInvalid,LvsAdmin.Commands.GetLvsSettingCommand'
+    }
+
+    It 'wildcards select settings' {
+        $sync = Get-LvsSetting 'sync_*'
+        $sync.Name | Should -Contain 'sync_threshold'
+        $sync.Name | ForEach-Object { $_ | Should -BeLike 'sync_*' }
+    }
+}
