@@ -14,6 +14,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# Drains and probes show progress; in a log it is noise.
+$ProgressPreference = 'SilentlyContinue'
 Import-Module $PesterManifest
 $env:LVSADMIN_MODULE = $ModuleManifest
 

@@ -48,13 +48,13 @@ Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holdi
 
     It 'waits until the connection closes, then removes the server' {
         # The client goes away by itself a little later; the drain must still be waiting then.
-        Start-Process -FilePath sh -ArgumentList '-c', "sleep 3; kill $($script:client.Id)" | Out-Null
+        Start-Process -FilePath sh -ArgumentList "-c `"sleep 3; kill $($script:client.Id)`"" | Out-Null
         $removed = $script:busy | Remove-LvsRealServer -Drain -Timeout 60 -PassThru
         $script:client.HasExited | Should -BeTrue -Because 'the server had an active connection until the client was killed'
         $removed.Address | Should -Be $script:busy.Address
         $removed.Weight | Should -Be 0
         $removed.ActiveConnections | Should -Be 0
-        @(Get-LvsRealServer -Service $script:service).Address | Should -Be @($script:idle.Address)
+        Get-LvsRealServer -Service $script:service | ForEach-Object Address | Should -Be $script:idle.Address
         (Get-LvsRealServer -Service $script:service).Weight | Should -Be 1
     }
 
@@ -77,7 +77,7 @@ Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holdi
     It 'Wait-LvsRealServer emits the idle server at once and reports the busy one; the table is unchanged' {
         $before = Get-IpvsadmRules
         $done = Get-LvsRealServer -Service $script:service | Wait-LvsRealServer -Timeout 1 -ErrorVariable failed -ErrorAction SilentlyContinue
-        @($done).Address | Should -Be @($script:idle.Address)
+        $done | ForEach-Object Address | Should -Be $script:idle.Address
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -Be 'RealServerDrainTimeout,LvsAdmin.Commands.WaitLvsRealServerCommand'
         $failed[0].Exception.Message | Should -BeLike "*$($script:busy.Address):80 still has 1 active*"
@@ -140,19 +140,18 @@ Describe 'Test-LvsRealServer against real servers in their namespaces' {
         Wait-LvsResult -Probe { Test-LvsRealServer -Service 'TCP 10.99.9.8:443' -Address 10.99.22.2 -Timeout 1 } -Done { param($result) $result.Healthy } | Out-Null
         Wait-LvsResult -Probe { @(Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Timeout 1 | Where-Object Healthy) } -Done { param($rows) $rows.Count -eq 3 } | Out-Null
         # The third web server stops: its port is then closed.
-        Stop-Process -Id (Get-Process -Id (ip netns pids lvs-rs3) | Where-Object { $_.CommandLine -like '*httpd*8080*' }).Id
+        $script:daemons[2] | Stop-Process
         Wait-LvsResult -Probe { Test-LvsRealServer -Service $script:web -Address 10.99.23.2 -Timeout 1 } -Done { param($result) -not $result.Healthy } | Out-Null
     }
 
     AfterAll {
-        Get-Process -Id (ip netns pids lvs-rs1), (ip netns pids lvs-rs2) -ErrorAction SilentlyContinue |
-            Where-Object { $_.CommandLine -like '*8080*' -or $_.CommandLine -like '*s_server*' } | Stop-Process
+        @($script:daemons) + $script:tlsDaemon | Where-Object { -not $_.HasExited } | Stop-Process
     }
 
     It 'over TCP: the running servers are healthy with a latency, the stopped one unhealthy with the reason' {
         $results = Get-LvsRealServer -Service $script:web | Test-LvsRealServer -Tcp
         $results | Should -HaveCount 3
-        @($results.Address.ForEach({ "$_" })) | Should -Be $script:servers -Because 'results come in the order the servers came'
+        $results | ForEach-Object { "$($_.Address)" } | Should -Be $script:servers -Because 'results come in the order the servers came'
         $results.Check | Sort-Object -Unique | Should -Be 'Tcp'
         $results[0..1].Healthy | Should -Be @($true, $true)
         $results[0..1].ForEach({ $_.Latency -gt [TimeSpan]::Zero }) | Should -Be @($true, $true)
@@ -227,7 +226,7 @@ Describe 'Test-LvsRealServer against real servers in their namespaces' {
         $targets = foreach ($i in 1..20) { [pscustomobject]@{ Service = $script:web; Address = [IPAddress] $script:servers[$i % 2]; Port = 8080 } }
         $results = $targets | Test-LvsRealServer -Http -ThrottleLimit 4
         $results | Should -HaveCount 20
-        @($results.Address.ForEach({ "$_" })) | Should -Be @($targets.Address.ForEach({ "$_" }))
+        $results | ForEach-Object { "$($_.Address)" } | Should -Be ($targets | ForEach-Object { "$($_.Address)" })
         $results.Healthy | Sort-Object -Unique | Should -Be $true
     }
 }
