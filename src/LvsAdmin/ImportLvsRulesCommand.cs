@@ -185,13 +185,6 @@ namespace LvsAdmin.Commands
             (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm) && LanguagePrimitives.IsTrue(confirm)) ||
             (GetVariableValue("WhatIfPreference") is SwitchParameter whatIf ? whatIf.IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
-        private bool StopsOnError()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action))
-                return LanguagePrimitives.TryConvertTo(action, out ActionPreference preference) && preference == ActionPreference.Stop;
-            return Preference<ActionPreference>("ErrorActionPreference") == ActionPreference.Stop;
-        }
-
         private System.Action<int>? Progress(int total, string activity)
         {
             if (total < ProgressThreshold)

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Reflection;
 using System.Threading;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
@@ -14,8 +16,16 @@ namespace LvsAdmin.Commands
     /// </summary>
     public abstract class LvsCmdlet : PSCmdlet, IDisposable
     {
+        /// <summary>The most changes held before they are sent; the socket splits them further as its buffer needs.</summary>
+        private const int MaxPendingChanges = 4096;
+
         private IpvsClient? _client;
         private readonly CancellationTokenSource _stopping = new();
+        private readonly List<PendingChange> _pending = new();
+        private bool? _promptsEachChange;
+
+        /// <summary>A change waiting to be sent, with what undoes it and what to do once the kernel took it.</summary>
+        private sealed record PendingChange(IpvsChange Change, IpvsChange? Undo, string Noun, object Target, Action? Applied);
 
         /// <summary>A namespace name under /run/netns, or a path such as /proc/1234/ns/net.</summary>
         [Parameter]
@@ -92,6 +102,108 @@ namespace LvsAdmin.Commands
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
+
+        /// <summary>
+        /// Queues a change of the table for one target object. Changes are sent in batches, in the order they
+        /// were queued, when enough have gathered, before any error is written (so that errors and changes keep
+        /// their order), and at the end of the pipeline; each change the kernel refuses is an error for its
+        /// target, and applied runs for each it took. When errors stop the pipeline (-ErrorAction Stop), the
+        /// changes the kernel took after the refused one in its batch are undone first, so that the table is
+        /// as if the changes had been sent one by one: undo is the change that does that (none for a change
+        /// that can only come last). When each change is asked about (-Confirm), each is sent once confirmed.
+        /// A change that fails the checks made before sending is an error at once, and is not queued.
+        /// </summary>
+        protected void QueueChange(IpvsChange change, IpvsChange? undo, string noun, object target, Action? applied = null)
+        {
+            try
+            {
+                IpvsClient.Validate(change);
+            }
+            catch (LvsArgumentException e)
+            {
+                WriteError(ToErrorRecord(e, noun, target));
+                return;
+            }
+            // A change that cannot be undone goes alone, so that under -ErrorAction Stop none follows a refused one.
+            bool alone = undo is null && StopsOnError();
+            if (alone)
+                SendQueuedChanges();
+            _pending.Add(new PendingChange(change, undo, noun, target, applied));
+            if (alone || _pending.Count >= (PromptsEachChange() ? 1 : MaxPendingChanges))
+                SendQueuedChanges();
+        }
+
+        /// <summary>Sends what <see cref="QueueChange"/> holds. Cmdlets that override EndProcessing call it (base.EndProcessing does).</summary>
+        protected void SendQueuedChanges()
+        {
+            if (_pending.Count == 0)
+                return;
+            var batch = _pending.ToArray();
+            _pending.Clear();
+            var results = RunKernel(() => Client.Apply(batch.Select(p => p.Change).ToList()), batch[0].Noun, batch[0].Target);
+            bool stops = StopsOnError();
+            for (int i = 0; i < batch.Length; i++)
+            {
+                if (results[i] is not { } refused)
+                {
+                    batch[i].Applied?.Invoke();
+                    continue;
+                }
+                if (refused.Errno == Errno.EPERM || refused.Errno == Errno.EACCES)
+                    ThrowTerminatingError(ToErrorRecord(new IpvsPermissionException(refused.Action ?? "change the table"), batch[i].Noun, batch[i].Target));
+                if (!stops)
+                {
+                    base.WriteError(ToErrorRecord(refused, batch[i].Noun, batch[i].Target));
+                    continue;
+                }
+                var record = ToErrorRecord(refused, batch[i].Noun, batch[i].Target);
+                string? undoFailure = UndoAfter(batch, results, i);
+                if (undoFailure is not null)
+                    record.ErrorDetails = new ErrorDetails($"{record.Exception.Message} {undoFailure}");
+                base.WriteError(record);
+                return;
+            }
+        }
+
+        /// <summary>Undoes, last first, the changes the kernel took after the refused one: null when all were undone, else what was not.</summary>
+        private string? UndoAfter(PendingChange[] batch, NetlinkException?[] results, int refused)
+        {
+            var taken = Enumerable.Range(refused + 1, batch.Length - refused - 1).Where(i => results[i] is null).Reverse().ToList();
+            var undos = taken.Where(i => batch[i].Undo is not null).Select(i => batch[i].Undo!).ToList();
+            var left = taken.Where(i => batch[i].Undo is null).Select(i => batch[i].Change.ToString()).ToList();
+            if (undos.Count > 0)
+            {
+                var undone = Client.Apply(undos);
+                left.AddRange(undone.Select((error, i) => error is null ? null : $"{undos[i]} ({error.Message})").OfType<string>());
+            }
+            return left.Count == 0 ? null : $"These changes, sent in the same batch after it, could not be undone and stay applied: {string.Join("; ", left)}.";
+        }
+
+        protected override void EndProcessing() => SendQueuedChanges();
+
+        /// <summary>
+        /// Writes a non-terminating error after sending the changes queued before it, so that the changes that
+        /// precede an error (in the order of the pipeline) are made before it, even when it stops the pipeline.
+        /// </summary>
+        protected new void WriteError(ErrorRecord errorRecord)
+        {
+            SendQueuedChanges();
+            base.WriteError(errorRecord);
+        }
+
+        /// <summary>Whether an error stops the pipeline here: -ErrorAction Stop, or $ErrorActionPreference = 'Stop'.</summary>
+        protected bool StopsOnError()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action))
+                return LanguagePrimitives.TryConvertTo(action, out ActionPreference preference) && preference == ActionPreference.Stop;
+            return Preference<ActionPreference>("ErrorActionPreference") == ActionPreference.Stop;
+        }
+
+        /// <summary>Whether PowerShell asks before each change of this cmdlet (-Confirm, or a $ConfirmPreference at or below its impact).</summary>
+        private bool PromptsEachChange() => _promptsEachChange ??= MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm)
+            ? LanguagePrimitives.IsTrue(confirm)
+            : Preference<ConfirmImpact>("ConfirmPreference") is { } preference && preference != ConfirmImpact.None
+              && (GetType().GetCustomAttribute<CmdletAttribute>()?.ConfirmImpact ?? ConfirmImpact.Medium) >= preference;
 
         /// <summary>
         /// Runs one kernel action for one target object: true when it worked; otherwise a

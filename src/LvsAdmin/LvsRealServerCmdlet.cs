@@ -125,6 +125,8 @@ namespace LvsAdmin.Commands
                 },
                 state =>
                 {
+                    // What the servers that became idle in this round lead to (their removal) goes now.
+                    SendQueuedChanges();
                     progress.StatusDescription = $"{state.Waiting} of {state.Total} still have connections: {state.ActiveConnections} active, {state.InactiveConnections} inactive";
                     progress.PercentComplete = (state.Total - state.Waiting) * 100 / state.Total;
                     progress.SecondsRemaining = (int)Math.Max(0, (state.Timeout - state.Elapsed).TotalSeconds);
@@ -140,15 +142,17 @@ namespace LvsAdmin.Commands
                 new TimeoutException($"The real server {server} still has {server.ActiveConnections} active and {server.InactiveConnections} inactive connections after {timeoutSeconds:0.###} s{consequence}"),
                 "RealServerDrainTimeout", ErrorCategory.OperationTimeout, server));
 
-        /// <summary>The real server at this endpoint as the kernel now has it (for -PassThru); null after writing the error.</summary>
-        protected LvsRealServer? ReadRealServer(IPAddress address, ushort port)
+        /// <summary>
+        /// The real server named, as the pipeline object has it when that is a real server just read (from
+        /// Get-LvsRealServer), so that a large pipeline is not read again one server at a time; otherwise read
+        /// from the kernel. Null after writing the error.
+        /// </summary>
+        protected LvsRealServer? CurrentRealServer()
         {
-            if (!TryKernel(() => Client.GetRealServers(Service), "RealServer", Service, out var servers))
-                return null;
-            var server = servers.Find(s => s.Address.Equals(address) && s.Port == port);
-            if (server is null)
-                WriteNotFound("RealServer", $"The virtual service {Service} has no real server {Addresses.FormatEndpoint(address, port)}.", Service);
-            return server;
+            if (InputObject?.BaseObject is LvsRealServer live && live.Address.Equals(Address) && (Port is null || live.Port == Port)
+                && live.GetServiceKey().Equals(Service))
+                return live;
+            return FindRealServer();
         }
     }
 }

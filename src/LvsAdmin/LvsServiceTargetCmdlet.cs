@@ -39,6 +39,14 @@ namespace LvsAdmin.Commands
         public AddressFamily AddressFamily { get; set; } = AddressFamily.InterNetwork;
 
         /// <summary>The services this call names.</summary>
+        /// <summary>The pipeline object itself, bound beside -Service only to see whether it is a service just read.</summary>
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ServiceSet, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The service as the pipeline object has it, when that is a service just read (from Get-LvsService): no need to read it again.</summary>
+        protected LvsService? LiveService(LvsServiceKey key) =>
+            InputObject?.BaseObject is LvsService live && live.GetKey().Equals(key) ? live : null;
+
         protected IEnumerable<LvsServiceKey> TargetKeys => ParameterSetName switch
         {
             ServiceSet => Service,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -55,8 +56,8 @@ namespace LvsAdmin.Commands
             server.SetServiceKey(Service);
             if (!ShouldProcess($"virtual service {Service}", $"Add real server {Addresses.FormatEndpoint(server.Address, server.Port)} ({ForwardingMethod}, weight {Weight})"))
                 return;
-            if (TryKernel(() => Client.AddRealServer(Service, server), "RealServer", server) && PassThru && ReadRealServer(server.Address, server.Port) is { } added)
-                WriteObject(added);
+            QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Add, server), IpvsChange.ForRealServer(IpvsChangeKind.Delete, server), "RealServer", server,
+                PassThru ? () => WriteObject(server) : null);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -51,8 +52,8 @@ namespace LvsAdmin.Commands
                 service.SchedulerFlags = SchedulerFlags ?? System.Array.Empty<string>();
                 if (!ShouldProcess($"virtual service {key}", $"Add with scheduler {Scheduler}"))
                     continue;
-                if (TryKernel(() => Client.AddService(service), "Service", key) && PassThru && TryKernel(() => Client.GetService(key), "Service", key, out var written))
-                    WriteObject(written);
+                QueueChange(IpvsChange.ForService(IpvsChangeKind.Add, service), IpvsChange.ForService(IpvsChangeKind.Delete, service), "Service", key,
+                    PassThru ? () => WriteObject(service) : null);
             }
         }
     }

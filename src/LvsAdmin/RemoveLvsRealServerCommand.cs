@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -35,7 +36,7 @@ namespace LvsAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var server = FindRealServer();
+            var server = CurrentRealServer();
             if (server is null || !ShouldProcess($"real server {server}", Drain ? "Drain (weight 0), then remove" : "Remove"))
                 return;
             if (!Drain)
@@ -46,11 +47,16 @@ namespace LvsAdmin.Commands
             // Weight 0 at once, so that no new connection goes to it while the others are found.
             var quiesced = server.Clone();
             quiesced.Weight = 0;
-            if (server.Weight == 0 || TryKernel(() => Client.UpdateRealServer(Service, quiesced), "RealServer", server))
+            if (server.Weight == 0)
                 _draining.Add(quiesced);
+            else
+                QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Update, quiesced), IpvsChange.ForRealServer(IpvsChangeKind.Update, server), "RealServer", server,
+                    () => _draining.Add(quiesced));
         }
 
-        protected override void EndProcessing() =>
+        protected override void EndProcessing()
+        {
+            SendQueuedChanges();
             WaitUntilIdle(_draining, IncludeInactive, Timeout, Delete, server =>
             {
                 if (!Force)
@@ -61,11 +67,11 @@ namespace LvsAdmin.Commands
                 WriteWarning($"Removing {server} with {server.ActiveConnections} active and {server.InactiveConnections} inactive connections left (-Force).");
                 Delete(server);
             });
-
-        private void Delete(LvsRealServer server)
-        {
-            if (TryKernel(() => Client.DeleteRealServer(server.GetServiceKey(), server), "RealServer", server) && PassThru)
-                WriteObject(server);
+            SendQueuedChanges();
         }
+
+        private void Delete(LvsRealServer server) =>
+            QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Delete, server), IpvsChange.ForRealServer(IpvsChangeKind.Add, server), "RealServer", server,
+                PassThru ? () => WriteObject(server) : null);
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -17,14 +18,15 @@ namespace LvsAdmin.Commands
             {
                 if (!ShouldProcess($"virtual service {key}", "Remove"))
                     continue;
-                LvsService? removed = null;
-                if (PassThru && TryKernel(() => removed = Client.GetService(key), "Service", key) && removed is null)
+                LvsService? removed = LiveService(key);
+                if (PassThru && removed is null && TryKernel(() => removed = Client.GetService(key), "Service", key) && removed is null)
                 {
                     WriteServiceNotFound(key);
                     continue;
                 }
-                if (TryKernel(() => Client.DeleteService(key), "Service", key) && removed is not null)
-                    WriteObject(removed);
+                // Its real servers and connections go with it: it cannot be undone.
+                QueueChange(IpvsChange.ForService(IpvsChangeKind.Delete, removed ?? LvsService.Create(key)), null, "Service", key,
+                    PassThru ? () => WriteObject(removed) : null);
             }
         }
     }

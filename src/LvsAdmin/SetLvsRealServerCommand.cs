@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -36,7 +37,7 @@ namespace LvsAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var current = FindRealServer();
+            var current = CurrentRealServer();
             if (current is null)
                 return;
             var server = current.Clone();
@@ -84,10 +85,8 @@ namespace LvsAdmin.Commands
             }
             if (changes.Count > 0 && ShouldProcess($"real server {current}", $"Set {string.Join(", ", changes)}"))
             {
-                if (!TryKernel(() => Client.UpdateRealServer(Service, server), "RealServer", current))
-                    return;
-                if (PassThru && ReadRealServer(server.Address, server.Port) is { } updated)
-                    WriteObject(updated);
+                QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Update, server), IpvsChange.ForRealServer(IpvsChangeKind.Update, current), "RealServer", current,
+                    PassThru ? () => WriteObject(server) : null);
             }
             else if (changes.Count == 0 && PassThru)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Commands
 {
@@ -46,7 +47,7 @@ namespace LvsAdmin.Commands
         {
             foreach (var key in TargetKeys)
             {
-                if (!TryKernel(() => Client.GetService(key), "Service", key, out var current))
+                if (!TryKernel(() => LiveService(key) ?? Client.GetService(key), "Service", key, out var current))
                     continue;
                 if (current is null)
                 {
@@ -62,8 +63,8 @@ namespace LvsAdmin.Commands
                 }
                 if (!ShouldProcess($"virtual service {key}", $"Set {string.Join(", ", changes)}"))
                     continue;
-                if (TryKernel(() => Client.UpdateService(changed), "Service", key) && PassThru && TryKernel(() => Client.GetService(key), "Service", key, out var written))
-                    WriteObject(written);
+                QueueChange(IpvsChange.ForService(IpvsChangeKind.Update, changed), IpvsChange.ForService(IpvsChangeKind.Update, current), "Service", key,
+                    PassThru ? () => WriteObject(changed) : null);
             }
         }
 

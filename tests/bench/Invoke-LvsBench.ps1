@@ -3,9 +3,11 @@
     The benchmark build.ps1 Bench runs inside the test kernel: LvsAdmin against ipvsadm on the same tables.
 .DESCRIPTION
     For each table size it times, in one boot: ipvsadm -R, ipvsadm -Sn, ipvsadm -C then -R of a table
-    with 1% changed; Import-LvsRules, Export-LvsRules, Get-LvsService | Get-LvsRealServer and
-    Import-LvsRules -Replace of the same changes, in this process; and Import-LvsRules in a new pwsh
-    (start-up included). Reads (ipvsadm -Sn, Export, Get | Get) and -Replace run -Repeat times and
+    with 1% changed; Import-LvsRules (also under -ErrorAction Stop), Export-LvsRules, Get-LvsService |
+    Get-LvsRealServer, Import-LvsRules -Replace of the same changes, a pipeline edit of one real
+    server per service (Get | Get | Where-Object | Set-LvsRealServer, against the same read plus an
+    Import of the edits, and ipvsadm -R of them) and a drain of one address from every service, in this
+    process; and Import-LvsRules in a new pwsh (start-up included). Reads (ipvsadm -Sn, Export, Get | Get) and -Replace run -Repeat times and
     their median is reported: single runs in the test kernel vary by a third. It prints a table and
     writes JSON. Nothing here asserts a time.
 #>
@@ -72,7 +74,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 
     # Each tool starts from a fresh network namespace, so from an empty table with an empty trash:
     # the kernel keeps deleted real servers for a while and scans them on every addition.
-    $ipvsadmNs, $lvsNs, $processNs = foreach ($role in 'ipvsadm', 'lvs', 'process') {
+    $ipvsadmNs, $lvsNs, $processNs, $stopNs = foreach ($role in 'ipvsadm', 'lvs', 'process', 'stop') {
         $name = "bench-$role-$count"
         ip netns add $name
         ip -n $name link set lo up
@@ -84,6 +86,13 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     $ipvsadmSave = [pscustomobject]@{ Seconds = Get-Median $ipvsadmSaves.Seconds; PeakMB = ($ipvsadmSaves.PeakMB | Measure-Object -Maximum).Maximum }
     $ipvsadmClear = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -C"
     $ipvsadmReplace = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $changed"
+    # The pipeline edit's changes as rule lines: the first real server of every service to weight 9, and back to 5.
+    $editsTo9, $editsTo5 = foreach ($weight in 9, 5) {
+        $path = Join-Path $work "edits-$weight-$count.txt"
+        [IO.File]::WriteAllLines($path, [string[]] (Get-Content $rules | Where-Object { $_ -like '-a * -r 192.168.1.*' } | ForEach-Object { ($_ -replace '^-a', '-e') -replace '-w \d+$', "-w $weight" }))
+        $path
+    }
+    $ipvsadmEdit = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $editsTo9"
 
     [GC]::Collect()
     $at = @{ NetworkNamespace = $lvsNs }
@@ -101,9 +110,30 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         if (Compare-LvsRules -Path $target @at) { throw 'Import-LvsRules -Replace left differences.' }
     })
 
+    # What scripts run: under Stop, an import must stay all or nothing and as fast as the default one.
+    [GC]::Collect()
+    $importStop = Measure-Seconds { Import-LvsRules -Path $rules -NetworkNamespace $stopNs -ErrorAction Stop }
+    if (@(ip netns exec $stopNs ipvsadm -Sn).Count -ne $lines) { throw 'Import-LvsRules -ErrorAction Stop left rules out.' }
+
+    # The pipeline edit: one real server of every service, read, picked and set, under Stop as scripts run it.
+    $stop = @{ NetworkNamespace = $lvsNs; ErrorAction = 'Stop' }
+    $edit = Get-Median (1..$Repeat | ForEach-Object {
+        Import-LvsRules -Path $editsTo9 @stop
+        Measure-Seconds { Get-LvsService @stop | Get-LvsRealServer @stop | Where-Object Weight -eq 9 | Set-LvsRealServer -Weight 5 @stop }
+        if (@(Get-LvsService @stop | Get-LvsRealServer @stop | Where-Object Weight -eq 5).Count -ne $count) { throw 'The pipeline edit missed real servers.' }
+    })
+    $readAndImport = Get-Median (1..$Repeat | ForEach-Object {
+        Import-LvsRules -Path $editsTo9 @stop
+        Measure-Seconds { $null = Get-LvsService @stop | Get-LvsRealServer @stop | Where-Object Weight -eq 9; Import-LvsRules -Path $editsTo5 @stop }
+    })
+    # Draining one address out of every service that has it, connections none: weight 0, a wait, removal.
+    $drained = @(Get-LvsRealServer -Address 192.168.1.1 @stop).Count
+    $drain = Measure-Seconds { Get-LvsRealServer -Address 192.168.1.1 @stop | Remove-LvsRealServer -Drain -Timeout 60 @stop }
+    if (Get-LvsRealServer -Address 192.168.1.1 @stop) { throw 'The drain left real servers.' }
+
     $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules' -NetworkNamespace $processNs`""
     $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt' -NetworkNamespace $processNs`""
-    foreach ($name in $ipvsadmNs, $lvsNs, $processNs) { ip netns delete $name }
+    foreach ($name in $ipvsadmNs, $lvsNs, $processNs, $stopNs) { ip netns delete $name }
 
     [pscustomobject][ordered]@{
         Services                 = $count
@@ -114,6 +144,12 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         IpvsadmClearRestoreSeconds = [math]::Round($ipvsadmClear.Seconds + $ipvsadmReplace.Seconds, 3)
         IpvsadmPeakMB            = [math]::Max($ipvsadmRestore.PeakMB, $ipvsadmSave.PeakMB)
         ImportSeconds            = $import
+        ImportStopSeconds        = $importStop
+        IpvsadmEditSeconds       = $ipvsadmEdit.Seconds
+        PipelineEditSeconds      = $edit
+        ReadAndImportEditSeconds = $readAndImport
+        DrainedServices          = $drained
+        DrainSeconds             = $drain
         ExportSeconds            = $export
         GetServiceRealServerSeconds = $get
         ReplaceSeconds           = $replace
@@ -125,6 +161,9 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         GetSpeedup               = [math]::Round($ipvsadmSave.Seconds / $get, 1)
         ReplaceSpeedup           = [math]::Round(($ipvsadmClear.Seconds + $ipvsadmReplace.Seconds) / $replace, 1)
         ReplaceOverExport        = [math]::Round($replace / $export, 2)
+        StopOverImport           = [math]::Round($importStop / $import, 2)
+        EditOverReadAndImport    = [math]::Round($edit / $readAndImport, 2)
+        EditSpeedup              = [math]::Round($ipvsadmEdit.Seconds / $edit, 1)
     }
 }
 
@@ -138,12 +177,15 @@ $targets = @(
     @{ Target = 'Get-LvsService | Get-LvsRealServer at least 3x faster than ipvsadm -Sn'; Value = $largest.GetSpeedup; Met = $largest.GetSpeedup -ge 3 }
     @{ Target = 'Import-LvsRules -Replace (1% changed) at most 1.1x Export-LvsRules'; Value = $largest.ReplaceOverExport; Met = $largest.ReplaceOverExport -le 1.1 }
     @{ Target = 'Import-LvsRules -Replace at least 10x faster than ipvsadm -C then -R'; Value = $largest.ReplaceSpeedup; Met = $largest.ReplaceSpeedup -ge 10 }
+    @{ Target = 'Import-LvsRules -ErrorAction Stop at most 1.2x the default import'; Value = $largest.StopOverImport; Met = $largest.StopOverImport -le 1.2 }
+    @{ Target = 'Import-LvsRules -ErrorAction Stop at least 20x faster than ipvsadm -R'; Value = [math]::Round($largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds, 1); Met = $largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds -ge 20 }
+    @{ Target = 'Get | Get | Where | Set-LvsRealServer at most 1.2x the same read + Import of the edits'; Value = $largest.EditOverReadAndImport; Met = $largest.EditOverReadAndImport -le 1.2 }
 ) | ForEach-Object { [pscustomobject]$_ }
 
 # How each figure grows from the smallest table to the largest, beside how the table grows.
 $smallest = $results | Sort-Object Services | Select-Object -First 1
 $growth = if ($largest.Services -ne $smallest.Services) {
-    $figures = 'IpvsadmRestoreSeconds', 'ImportSeconds', 'IpvsadmSaveSeconds', 'ExportSeconds', 'GetServiceRealServerSeconds', 'IpvsadmClearRestoreSeconds', 'ReplaceSeconds'
+    $figures = 'IpvsadmRestoreSeconds', 'ImportSeconds', 'ImportStopSeconds', 'PipelineEditSeconds', 'DrainSeconds', 'IpvsadmSaveSeconds', 'ExportSeconds', 'GetServiceRealServerSeconds', 'IpvsadmClearRestoreSeconds', 'ReplaceSeconds'
     foreach ($figure in $figures) {
         [pscustomobject]@{ Figure = $figure -replace 'Seconds$'; Growth = [math]::Round($largest.$figure / $smallest.$figure, 1) }
     }
@@ -179,6 +221,15 @@ $results | Format-Table Services,
     @{ n = 'Export in new pwsh'; e = { '{0:0.00} s' -f $_.ExportProcessSeconds } },
     @{ n = 'pwsh peak'; e = { "$($_.ProcessPeakMB) MB" } },
     @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-String -Width 200 | Write-Host
+$results | Format-Table Services,
+    @{ n = 'Import -ErrorAction Stop'; e = { '{0:0.00} s' -f $_.ImportStopSeconds } },
+    @{ n = 'Stop/default'; e = { $_.StopOverImport } },
+    @{ n = 'ipvsadm -R of the edits'; e = { '{0:0.00} s' -f $_.IpvsadmEditSeconds } },
+    @{ n = 'Get|Get|Where|Set'; e = { '{0:0.00} s' -f $_.PipelineEditSeconds } },
+    @{ n = 'x'; e = { $_.EditSpeedup } },
+    @{ n = 'read + Import of edits'; e = { '{0:0.00} s' -f $_.ReadAndImportEditSeconds } },
+    @{ n = 'Set/(read+Import)'; e = { $_.EditOverReadAndImport } },
+    @{ n = 'drain one address'; e = { '{0:0.00} s ({1} services)' -f $_.DrainSeconds, $_.DrainedServices } } -AutoSize | Out-String -Width 200 | Write-Host
 if ($growth) {
     Write-Host "Growth from $($smallest.Services) to $($largest.Services) services (the table grows $([math]::Round($largest.Services / $smallest.Services, 1))x):"
     $growth | Format-Table -AutoSize | Out-String -Width 200 | Write-Host

@@ -187,15 +187,19 @@ namespace LvsAdmin.Ipvs
         public NetlinkException?[] Apply(IReadOnlyList<IpvsChange> changes)
         {
             foreach (var change in changes)
-            {
-                if (change.Kind == IpvsChangeKind.Delete)
-                    continue;
-                if (change is IpvsChange.ServiceChange s)
-                    LvsValidation.ValidateService(s.Service);
-                else if (change is IpvsChange.RealServerChange r)
-                    LvsValidation.ValidateRealServer(r.RealServer.GetServiceKey(), r.RealServer);
-            }
+                Validate(change);
             return _connection.ExecuteBatch(_family, Version, changes.Select(ToBatchRequest).ToList());
+        }
+
+        /// <summary>The checks <see cref="Apply"/> makes of a change before sending anything: a <see cref="LvsArgumentException"/> names what is wrong.</summary>
+        public static void Validate(IpvsChange change)
+        {
+            if (change.Kind == IpvsChangeKind.Delete)
+                return;
+            if (change is IpvsChange.ServiceChange s)
+                LvsValidation.ValidateService(s.Service);
+            else if (change is IpvsChange.RealServerChange r)
+                LvsValidation.ValidateRealServer(r.RealServer.GetServiceKey(), r.RealServer);
         }
 
         private IpvsClient Validated(LvsSyncDaemon daemon)
