@@ -298,6 +298,17 @@ function Invoke-Bench {
     Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark'
     $runner = Join-Path $Root 'tests/bench/Invoke-LvsBench.ps1'
     $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services $($Services -join ',') -RealServers $RealServers"
+    # The kernel's floor for adds and dumps: the minimal batched C sender beside the repository.
+    $floorSource = Join-Path $Root '../shared/tools/ipvs-floor.c'
+    if (Test-Path $floorSource) {
+        Install-DebianPackages @('gcc', 'libc6-dev', 'linux-libc-dev') 'The benchmark''s floor'
+        $floor = Join-Path $benchOut 'ipvs-floor'
+        Invoke-Native gcc @('-O2', '-o', $floor, $floorSource)
+        $benchArgs += " -Floor '$floor'"
+    }
+    else {
+        Write-Step "No $floorSource: the benchmark runs without the floor"
+    }
     if (Test-HostIpvs) {
         Write-Step "Bench in a fresh network namespace of the host's kernel $(uname -r)"
         & unshare --net -- bash -c "ip link set lo up; exec $(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs"

@@ -42,7 +42,7 @@ Describe 'Pipelines of changes go to the kernel in batches' {
         Reset-IpvsTable
         $trace = Get-Sends (1..30 | ForEach-Object { "TCP 10.0.2.${_}:80" } | New-LvsService -Scheduler rr -Verbose 4>&1)
         $trace.Batches.Count | Should -BeLessThan 3
-        $trace = Get-Sends (Get-LvsService | New-LvsRealServer -Address 192.168.2.1 -Port 8080 -Weight 2 -Verbose 4>&1)
+        $trace = Get-Sends (Get-LvsService | New-LvsRealServer -Address 192.168.2.1 -Port 8080 -Weight 2 -ForwardingMethod Masquerade -Verbose 4>&1)
         ($trace.Batches | Measure-Object -Sum).Sum | Should -Be 30
         Get-LvsService | Set-LvsService -Scheduler wrr
         Get-LvsRealServer | Remove-LvsRealServer -Verbose 4>&1 | Out-Null

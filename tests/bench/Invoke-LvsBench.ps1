@@ -18,7 +18,9 @@ param(
     [Parameter(Mandatory)] [string] $Services,
     [Parameter(Mandatory)] [int] $RealServers,
     # How many times each read and each -Replace runs; the median is reported.
-    [int] $Repeat = 5
+    [int] $Repeat = 5,
+    # ipvs-floor (../shared/tools/ipvs-floor.c, built by build.ps1 Bench): the kernel's own cost of the same adds and dumps.
+    [string] $Floor
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
@@ -74,7 +76,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 
     # Each tool starts from a fresh network namespace, so from an empty table with an empty trash:
     # the kernel keeps deleted real servers for a while and scans them on every addition.
-    $ipvsadmNs, $lvsNs, $processNs, $stopNs = foreach ($role in 'ipvsadm', 'lvs', 'process', 'stop') {
+    $ipvsadmNs, $lvsNs, $processNs, $stopNs, $floorNs = foreach ($role in 'ipvsadm', 'lvs', 'process', 'stop', 'floor') {
         $name = "bench-$role-$count"
         ip netns add $name
         ip -n $name link set lo up
@@ -133,7 +135,14 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 
     $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules' -NetworkNamespace $processNs`""
     $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt' -NetworkNamespace $processNs`""
-    foreach ($name in $ipvsadmNs, $lvsNs, $processNs, $stopNs) { ip netns delete $name }
+    $floorAdd, $floorDump = if ($Floor) {
+        # "floor: add S services x D real servers in A s (...); dump S services in B s + N real servers in C s"
+        $said = ip netns exec $floorNs $Floor $count $RealServers 1024 last
+        if ($said -notmatch 'in ([\d.]+) s \(batch.*dump \d+ services in ([\d.]+) s \+ \d+ real servers in ([\d.]+) s') { throw "ipvs-floor said: $said" }
+        [double]$Matches[1], ([double]$Matches[2] + [double]$Matches[3])
+    }
+    else { $null, $null }
+    foreach ($name in $ipvsadmNs, $lvsNs, $processNs, $stopNs, $floorNs) { ip netns delete $name }
 
     [pscustomobject][ordered]@{
         Services                 = $count
@@ -150,6 +159,10 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         ReadAndImportEditSeconds = $readAndImport
         DrainedServices          = $drained
         DrainSeconds             = $drain
+        FloorAddSeconds          = $floorAdd
+        FloorDumpSeconds         = $floorDump
+        ImportOverFloor          = if ($floorAdd) { [math]::Round($import / $floorAdd, 2) }
+        ExportOverFloor          = if ($floorDump) { [math]::Round($export / $floorDump, 2) }
         ExportSeconds            = $export
         GetServiceRealServerSeconds = $get
         ReplaceSeconds           = $replace
@@ -179,6 +192,8 @@ $targets = @(
     @{ Target = 'Import-LvsRules -Replace at least 10x faster than ipvsadm -C then -R'; Value = $largest.ReplaceSpeedup; Met = $largest.ReplaceSpeedup -ge 10 }
     @{ Target = 'Import-LvsRules -ErrorAction Stop at most 1.2x the default import'; Value = $largest.StopOverImport; Met = $largest.StopOverImport -le 1.2 }
     @{ Target = 'Import-LvsRules -ErrorAction Stop at least 20x faster than ipvsadm -R'; Value = [math]::Round($largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds, 1); Met = $largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds -ge 20 }
+    @{ Target = 'Import-LvsRules at most 3x the floor''s add'; Value = $largest.ImportOverFloor; Met = $largest.ImportOverFloor -and $largest.ImportOverFloor -le 3 }
+    @{ Target = 'Export-LvsRules at most 1.2x the floor''s dump'; Value = $largest.ExportOverFloor; Met = $largest.ExportOverFloor -and $largest.ExportOverFloor -le 1.2 }
     @{ Target = 'Get | Get | Where | Set-LvsRealServer at most 1.2x the same read + Import of the edits'; Value = $largest.EditOverReadAndImport; Met = $largest.EditOverReadAndImport -le 1.2 }
 ) | ForEach-Object { [pscustomobject]$_ }
 
@@ -229,7 +244,10 @@ $results | Format-Table Services,
     @{ n = 'x'; e = { $_.EditSpeedup } },
     @{ n = 'read + Import of edits'; e = { '{0:0.00} s' -f $_.ReadAndImportEditSeconds } },
     @{ n = 'Set/(read+Import)'; e = { $_.EditOverReadAndImport } },
-    @{ n = 'drain one address'; e = { '{0:0.00} s ({1} services)' -f $_.DrainSeconds, $_.DrainedServices } } -AutoSize | Out-String -Width 200 | Write-Host
+    @{ n = 'drain one address'; e = { '{0:0.00} s ({1} services)' -f $_.DrainSeconds, $_.DrainedServices } },
+    @{ n = 'floor add / dump'; e = { if ($_.FloorAddSeconds) { '{0:0.00} s / {1:0.00} s' -f $_.FloorAddSeconds, $_.FloorDumpSeconds } else { 'not run' } } },
+    @{ n = 'Import/floor'; e = { $_.ImportOverFloor } },
+    @{ n = 'Export/floor'; e = { $_.ExportOverFloor } } -AutoSize | Out-String -Width 200 | Write-Host
 if ($growth) {
     Write-Host "Growth from $($smallest.Services) to $($largest.Services) services (the table grows $([math]::Round($largest.Services / $smallest.Services, 1))x):"
     $growth | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
