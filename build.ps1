@@ -307,7 +307,7 @@ function Invoke-Bench {
         $benchArgs += " -Floor '$floor'"
     }
     else {
-        Write-Step "No $floorSource: the benchmark runs without the floor"
+        Write-Step "No ${floorSource}: the benchmark runs without the floor"
     }
     if (Test-HostIpvs) {
         Write-Step "Bench in a fresh network namespace of the host's kernel $(uname -r)"
