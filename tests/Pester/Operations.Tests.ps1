@@ -31,12 +31,17 @@ AfterAll {
 }
 
 Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holding a connection' {
+    BeforeAll { $script:port = 7000 }
+
     BeforeEach {
+        # A virtual port of its own per test: a real server removed with connections left is kept by the
+        # kernel and comes back, counters and all, when the same service adds it again.
         Reset-IpvsTable
-        $script:service = 'TCP 10.99.9.7:80'
-        New-LvsService -Address 10.99.9.7 -Port 80 -Scheduler rr
-        $script:servers[0..1] | ForEach-Object { New-LvsRealServer $script:service $_ -ForwardingMethod Masquerade }
-        $script:client = Start-HeldConnection 10.99.9.7
+        $script:port++
+        $script:service = "TCP 10.99.9.7:$script:port"
+        New-LvsService -Address 10.99.9.7 -Port $script:port -Scheduler rr
+        $script:servers[0..1] | ForEach-Object { New-LvsRealServer $script:service $_ -Port 80 -ForwardingMethod Masquerade }
+        $script:client = Start-HeldConnection 10.99.9.7 $script:port
         $script:busy = Get-BusyServer $script:service
         $script:idle = Get-LvsRealServer -Service $script:service | Where-Object { $_.Address -ne $script:busy.Address }
     }
