@@ -62,8 +62,9 @@ $PesterVersion = '6.2.0'
 $RuntimeIds = 'linux-x64', 'linux-arm64'
 # What the kernel tests call besides pwsh: ipvsadm is their reference, busybox serves HTTP, openssl
 # serves HTTPS, procps' sysctl is the settings' reference, strace captures netlink bytes,
-# systemd-analyze checks the unit; user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
-$TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'openssl', 'procps', 'strace', 'systemd'
+# systemd-analyze checks the unit, OpenSSH (server and client) carries the remoting tests' sessions;
+# user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
+$TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'openssl', 'procps', 'strace', 'systemd', 'openssh-server', 'openssh-client'
 $UmlPackages = @('user-mode-linux') + $TestPackages
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" }

@@ -153,11 +153,26 @@ namespace LvsAdmin.Commands
             string plan = $"{differences.Count} changes ({Count(differences, LvsDifferenceAction.Add)} to add, {Count(differences, LvsDifferenceAction.Change)} to change, {Count(differences, LvsDifferenceAction.Remove)} to remove)";
             if (!ShouldProcess("the IPVS table", $"Make it equal the rules: {plan}"))
                 return new List<LvsRuleDifference>();
-            if (removed.Count > 0 && ConfirmsHighImpact() &&
-                !ShouldContinue($"Remove {removed.Count} virtual services with their real servers and connections: {string.Join(", ", removed.Take(5))}{(removed.Count > 5 ? ", ..." : "")}?",
-                    "Confirm removing virtual services"))
+            if (removed.Count > 0 && ConfirmsHighImpact() && !ConfirmRemoving(removed))
                 return new List<LvsRuleDifference>();
             return differences;
+        }
+
+        private bool ConfirmRemoving(List<string> services)
+        {
+            string names = $"{string.Join(", ", services.Take(5))}{(services.Count > 5 ? ", ..." : "")}";
+            try
+            {
+                return ShouldContinue($"Remove {services.Count} virtual services with their real servers and connections: {names}?", "Confirm removing virtual services");
+            }
+            catch (System.Exception e) when (e is not PipelineStoppedException)
+            {
+                // A non-interactive host (pwsh -NonInteractive, a remote session without a console) cannot ask.
+                ThrowTerminatingError(new ErrorRecord(
+                    new System.InvalidOperationException($"Import-LvsRules -Replace would remove {services.Count} virtual services ({names}) and cannot ask for confirmation here ({e.Message}). Nothing was changed. To remove them without asking, add -Confirm:$false.", e),
+                    "ReplaceNotConfirmed", ErrorCategory.OperationStopped, services));
+                return false;
+            }
         }
 
         private static int Count(List<LvsRuleDifference> differences, LvsDifferenceAction action) => differences.Count(d => d.Action == action);

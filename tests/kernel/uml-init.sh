@@ -34,7 +34,7 @@ load_module() { # $1: path relative to the modules folder; loads its dependencie
 }
 [ -f "$LVS_MODULES/kernel/crypto/crc32c_generic.ko" ] && load_module kernel/crypto/crc32c_generic.ko
 for m in $(grep -oE '^kernel/net/netfilter/ipvs/[^:]+' "$LVS_MODULES/modules.dep") \
-         kernel/drivers/net/veth.ko kernel/drivers/net/nlmon.ko \
+         kernel/drivers/net/veth.ko kernel/drivers/net/nlmon.ko kernel/net/bridge/bridge.ko \
          kernel/net/ipv4/ipip.ko kernel/net/ipv4/ip_gre.ko kernel/net/ipv4/fou.ko; do
     [ -f "$LVS_MODULES/$m" ] && load_module "$m"
 done

@@ -1,0 +1,189 @@
+# Two directors side by side, as keepalived runs them: for the remoting and failover tests.
+#
+#   front 10.98.0.0/24 (a bridge in lvs-ha-switch): this namespace (management) .2, lvs-d1 .11, lvs-d2 .12,
+#                     the client lvs-ha-client .50, the virtual address .100 on the active director
+#   back  10.98.1.0/24 (a second bridge): lvs-d1 .11, lvs-d2 .12, the real server lvs-ha-rs .50, whose
+#                     gateway .1 is on the active director (NAT replies must come back through it)
+# Each director runs an OpenSSH server on its front address with pwsh as its powershell subsystem.
+
+$script:Directors = [ordered]@{ lb1 = @{ Namespace = 'lvs-d1'; Host = 11 }; lb2 = @{ Namespace = 'lvs-d2'; Host = 12 } }
+$script:SshFolder = Join-Path ([IO.Path]::GetTempPath()) 'lvs-ssh'
+$script:VirtualAddress = '10.98.0.100'
+$script:Gateway = '10.98.1.1'
+
+function Invoke-Checked {
+    # A native command that must succeed: its output, or an error naming it and what it said.
+    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "$args failed ($LASTEXITCODE): $output" }
+    $output
+}
+
+function Add-SwitchPort([string] $Bridge, [string] $Port, [string] $Namespace, [string] $Name, [string] $Address) {
+    # A veth whose one end is $Name in $Namespace (the caller's when empty) and whose other end, $Port, is on $Bridge.
+    Invoke-Checked ip -n lvs-ha-switch link add $port type veth peer name $Name
+    if ($Namespace) {
+        Invoke-Checked ip -n lvs-ha-switch link set $Name netns $Namespace
+        Invoke-Checked ip -n $Namespace addr add $Address dev $Name
+        Invoke-Checked ip -n $Namespace link set $Name up
+    }
+    else {
+        Invoke-Checked ip -n lvs-ha-switch link set $Name netns $PID
+        Invoke-Checked ip addr add $Address dev $Name
+        Invoke-Checked ip link set $Name up
+    }
+    Invoke-Checked ip -n lvs-ha-switch link set $port master $Bridge up
+}
+
+function Initialize-LvsDirectorPair {
+    Remove-LvsDirectorPair
+    foreach ($ns in 'lvs-ha-switch', 'lvs-d1', 'lvs-d2', 'lvs-ha-client', 'lvs-ha-rs') {
+        Invoke-Checked ip netns add $ns
+        Invoke-Checked ip -n $ns link set lo up
+    }
+    foreach ($bridge in 'br-front', 'br-back') {
+        # No IGMP querier here: flood multicast (the sync daemon's) instead of snooping for members.
+        Invoke-Checked ip -n lvs-ha-switch link add $bridge type bridge mcast_snooping 0
+        Invoke-Checked ip -n lvs-ha-switch link set $bridge up
+    }
+    Add-SwitchPort br-front mgmt '' 'lvs-mgmt' '10.98.0.2/24'
+    foreach ($director in $script:Directors.Values) {
+        Add-SwitchPort br-front "f-$($director.Namespace)" $director.Namespace 'eth0' "10.98.0.$($director.Host)/24"
+        Add-SwitchPort br-back "b-$($director.Namespace)" $director.Namespace 'eth1' "10.98.1.$($director.Host)/24"
+        Invoke-Checked ip netns exec $director.Namespace sysctl -qw net.ipv4.ip_forward=1
+    }
+    Add-SwitchPort br-front f-client lvs-ha-client 'eth0' '10.98.0.50/24'
+    Add-SwitchPort br-back b-rs lvs-ha-rs 'eth0' '10.98.1.50/24'
+    Invoke-Checked ip -n lvs-ha-rs route add default via $script:Gateway
+    # The real server echoes each line back on ports 80 and 443; nothing listens on 8080.
+    foreach ($port in 80, 443) {
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvs-ha-rs', 'busybox', 'nc', '-ll', '-p', $port, '-e', '/bin/cat'
+    }
+    Initialize-SshFolder
+    foreach ($name in $script:Directors.Keys) { Start-DirectorSshd $name }
+}
+
+function Initialize-SshFolder {
+    Remove-Item $script:SshFolder -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $script:SshFolder | Out-Null
+    New-Item -ItemType Directory -Force -Path /run/sshd | Out-Null
+    Invoke-Checked ssh-keygen -q -t ed25519 -N '' -C lvs-test -f (Join-Path $script:SshFolder 'id_ed25519') | Out-Null
+    Copy-Item (Join-Path $script:SshFolder 'id_ed25519.pub') (Join-Path $script:SshFolder 'authorized_keys')
+}
+
+function Start-DirectorSshd([string] $Name) {
+    $director = $script:Directors[$Name]
+    $address = "10.98.0.$($director.Host)"
+    $hostKey = Join-Path $script:SshFolder "$Name-host"
+    Invoke-Checked ssh-keygen -q -t ed25519 -N '' -C $Name -f $hostKey | Out-Null
+    Add-Content (Join-Path $script:SshFolder 'known_hosts') "$Name,$address $((Get-Content "$hostKey.pub" -Raw).Trim())"
+    $sessionHome = Join-Path $script:SshFolder "home-$Name"
+    New-Item -ItemType Directory -Force -Path $sessionHome | Out-Null
+    $pwsh = "$([Environment]::ProcessPath) $(Join-Path $PSHOME 'pwsh.dll')"
+    $config = Join-Path $script:SshFolder "$Name-sshd_config"
+    Set-Content $config @"
+ListenAddress $address
+HostKey $hostKey
+PidFile $(Join-Path $script:SshFolder "$Name.pid")
+AuthorizedKeysFile $(Join-Path $script:SshFolder 'authorized_keys')
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+Subsystem powershell /usr/bin/env HOME=$sessionHome DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 $pwsh -sshs -NoLogo -NoProfile
+"@
+    Invoke-Checked ip netns exec $director.Namespace /usr/sbin/sshd -f $config -E (Join-Path $script:SshFolder "$Name-sshd.log")
+}
+
+function New-LvsDirectorSession {
+    <#
+    .SYNOPSIS
+        PowerShell sessions over SSH to the named directors (opened together), as an ~/.ssh/config entry per
+        director would give them (Host lb1 / HostName 10.98.0.11), with the module under test imported.
+    #>
+    param([string[]] $Name = $script:Directors.Keys)
+    $connections = foreach ($director in $Name) {
+        @{
+            HostName    = $director
+            UserName    = 'root'
+            KeyFilePath = Join-Path $script:SshFolder 'id_ed25519'
+            # Milliseconds; left out, a hashtable connection gives up at once.
+            ConnectingTimeout = 120000
+            Options     = @{
+                HostName              = "10.98.0.$($script:Directors[$director].Host)"
+                UserKnownHostsFile    = Join-Path $script:SshFolder 'known_hosts'
+                StrictHostKeyChecking = 'yes'
+            }
+        }
+    }
+    $sessions = New-PSSession -SSHConnection $connections -ErrorAction Stop
+    Invoke-Command -Session $sessions { Import-Module $using:env:LVSADMIN_MODULE; $ProgressPreference = 'SilentlyContinue' }
+    $sessions
+}
+
+function Start-LvsTestClient {
+    <#
+    .SYNOPSIS
+        A client in lvs-ha-client that opens one TCP connection to the echo service on the virtual address,
+        exchanges a line, and sends a second line on the same connection once Continue-LvsTestClient is
+        called. Returns the folder where its transcript (client.log) appears.
+    #>
+    param([int] $Port = 80)
+    $folder = Join-Path $script:SshFolder "client-$(Get-Random)"
+    New-Item -ItemType Directory -Path $folder | Out-Null
+    $script = Join-Path $folder 'client.sh'
+    Set-Content $script @"
+exec 3<>/dev/tcp/$script:VirtualAddress/$Port || { echo 'connect failed' > $folder/client.log; exit 1; }
+echo before >&3
+read -r -t 5 reply <&3
+echo "first: `$reply" > $folder/client.log
+touch $folder/ready
+while [ ! -e $folder/continue ]; do sleep 0.2; done
+echo after >&3
+reply=
+read -r -t 10 reply <&3
+echo "second: `$reply (`$?)" >> $folder/client.log
+touch $folder/done
+"@
+    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvs-ha-client', 'bash', $script
+    $folder
+}
+
+function Move-LvsVirtualAddress {
+    <#
+    .SYNOPSIS
+        What keepalived's VRRP does when the standby takes over: the virtual address and the real servers'
+        gateway leave one director and come up on the other, which announces them (gratuitous ARP, here the
+        neighbours' caches are told the new address directly).
+    #>
+    param([string] $From, [string] $To)
+    $old = $script:Directors[$From].Namespace
+    $new = $script:Directors[$To].Namespace
+    if ($From) {
+        ip -n $old addr del "$script:VirtualAddress/24" dev eth0 2>$null
+        ip -n $old addr del "$script:Gateway/24" dev eth1 2>$null
+    }
+    Invoke-Checked ip -n $new addr add "$script:VirtualAddress/24" dev eth0
+    Invoke-Checked ip -n $new addr add "$script:Gateway/24" dev eth1
+    $frontMac = (Invoke-Checked ip -n $new -br link show eth0) -split '\s+' | Select-Object -Index 2
+    $backMac = (Invoke-Checked ip -n $new -br link show eth1) -split '\s+' | Select-Object -Index 2
+    Invoke-Checked ip -n lvs-ha-client neigh replace $script:VirtualAddress lladdr $frontMac dev eth0 nud stale
+    Invoke-Checked ip -n lvs-ha-rs neigh replace $script:Gateway lladdr $backMac dev eth0 nud stale
+}
+
+function Remove-LvsDirectorPair {
+    foreach ($name in $script:Directors.Keys) {
+        $pidFile = Join-Path $script:SshFolder "$Name.pid"
+        if (Test-Path $pidFile) { kill (Get-Content $pidFile) 2>$null }
+    }
+    foreach ($ns in 'lvs-ha-client', 'lvs-ha-rs', 'lvs-d1', 'lvs-d2', 'lvs-ha-switch') {
+        if (@(ip netns list) -match "^$ns\b") {
+            ip netns pids $ns | ForEach-Object { kill $_ 2>$null }
+            ip netns delete $ns
+        }
+    }
+    ip link delete lvs-mgmt 2>$null
+}
+
+Export-ModuleMember -Function Initialize-LvsDirectorPair, New-LvsDirectorSession, Start-LvsTestClient, Move-LvsVirtualAddress, Remove-LvsDirectorPair, Invoke-Checked
