@@ -40,6 +40,8 @@ Describe 'Bad input: a clear error naming what is wrong, and nothing changed in 
         @{ Name = 'a timeout of 0'; Run = { Set-LvsTimeout -Tcp 0 }; ErrorId = 'ParameterArgumentValidationError,LvsAdmin.Commands.SetLvsTimeoutCommand'; Message = '*Tcp*' }
         @{ Name = 'a namespace that does not exist'; Run = { New-LvsService -Address 10.0.0.7 -Port 80 -NetworkNamespace lvs-missing }; ErrorId = 'NetworkNamespaceInvalid,LvsAdmin.Commands.NewLvsServiceCommand'; Message = "There is no network namespace named 'lvs-missing'*" }
         @{ Name = 'a namespace path that is not one'; Run = { Get-LvsService -NetworkNamespace /etc/hostname }; ErrorId = 'NetworkNamespaceInvalid,LvsAdmin.Commands.GetLvsServiceCommand'; Message = "'/etc/hostname' is not a network namespace." }
+        @{ Name = 'a namespace of another kind'; Run = { Get-LvsService -NetworkNamespace /proc/self/ns/mnt }; ErrorId = 'NetworkNamespaceInvalid,LvsAdmin.Commands.GetLvsServiceCommand'; Message = "'/proc/self/ns/mnt' is not a network namespace*" }
+        @{ Name = 'a namespace name that climbs out of /run/netns'; Run = { Get-LvsService -NetworkNamespace ../../etc/hostname }; ErrorId = 'NetworkNamespaceInvalid,LvsAdmin.Commands.GetLvsServiceCommand'; Message = "*../../etc/hostname*" }
     ) {
         { & $Run -ErrorAction Stop } | Should -Throw -ErrorId $ErrorId -ExpectedMessage $Message
     }
