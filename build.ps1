@@ -66,6 +66,7 @@ $RuntimeIds = 'linux-x64', 'linux-arm64'
 # user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
 $TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'openssl', 'procps', 'strace', 'systemd', 'openssh-server', 'openssh-client'
 $UmlPackages = @('user-mode-linux') + $TestPackages
+$ServicesNotToRun = @{ 'openssh-server' = 'ssh.service', 'ssh.socket' }
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" }
 
@@ -173,7 +174,24 @@ function Install-DebianPackages([string[]] $Packages, [string] $Purpose) {
     Write-Step "Installing $($missing -join ', ') from Debian's packages"
     $env:DEBIAN_FRONTEND = 'noninteractive'
     & apt-get update -qq | Out-Null
-    Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Null
+    # A package may bring a daemon (openssh-server: sshd) that the tests run copies of their own: the
+    # installation must not start the machine's service (policy-rc.d refuses every start while apt runs)
+    # nor enable it for the next boot.
+    $policy = '/usr/sbin/policy-rc.d'
+    $ownPolicy = -not (Test-Path $policy)
+    if ($ownPolicy) {
+        Set-Content -Path $policy -Value "#!/bin/sh`nexit 101"
+        & chmod 755 $policy
+    }
+    try {
+        Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Null
+    }
+    finally {
+        if ($ownPolicy) { Remove-Item $policy }
+    }
+    foreach ($unit in $missing | ForEach-Object { $ServicesNotToRun[$_] } | Where-Object { $_ -and (Get-Command systemctl -ErrorAction Ignore) }) {
+        & systemctl disable --quiet $unit 2>$null
+    }
 }
 
 function Install-UmlKernel {
