@@ -105,3 +105,26 @@ Describe 'Ctrl+C during long work' {
         (Get-LvsService).Count | Should -Be 3000
     }
 }
+
+Describe 'A process killed in the middle of -Replace' {
+    It 'leaves a table that a second -Replace brings to the target, after which Compare-LvsRules is empty' {
+        Reset-IpvsTable
+        Import-LvsRules -Path $script:large
+        $before = [IO.File]::ReadAllText('/proc/net/ip_vs')
+        $script = Join-Path $script:folder 'replace.ps1'
+        Set-Content $script "Import-Module '$env:LVSADMIN_MODULE'; `$ProgressPreference = 'SilentlyContinue'; Import-LvsRules -Path '$script:other' -Replace -Confirm:`$false"
+        $process = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script -PassThru
+        while (-not $process.HasExited -and [IO.File]::ReadAllText('/proc/net/ip_vs') -eq $before) { Start-Sleep -Milliseconds 10 }
+        $process.HasExited | Should -BeFalse -Because 'the replace must still be running when it is killed'
+        kill -9 $process.Id
+        $process.WaitForExit()
+        $process.ExitCode | Should -Be 137
+
+        $left = Compare-LvsRules -Path $script:other
+        $left | Should -Not -BeNullOrEmpty -Because 'the killed replace stopped half-way'
+        Import-LvsRules -Path $script:other -Replace -Confirm:$false
+        Compare-LvsRules -Path $script:other | Should -BeNullOrEmpty
+        (Get-IpvsadmRules).Count | Should -Be 15000
+        Get-IpvsadmRules | Where-Object { $_ -like '*10.61.*' } | Should -BeNullOrEmpty
+    }
+}
