@@ -11,12 +11,7 @@ $script:SshFolder = Join-Path ([IO.Path]::GetTempPath()) 'lvs-ssh'
 $script:VirtualAddress = '10.98.0.100'
 $script:Gateway = '10.98.1.1'
 
-function Invoke-Checked {
-    # A native command that must succeed: its output, or an error naming it and what it said.
-    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "$args failed ($LASTEXITCODE): $output" }
-    $output
-}
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
 function Add-SwitchPort([string] $Bridge, [string] $Port, [string] $Namespace, [string] $Name, [string] $Address) {
     # A veth whose one end is $Name in $Namespace (the caller's when empty) and whose other end, $Port, is on $Bridge.
@@ -178,12 +173,9 @@ function Remove-LvsDirectorPair {
         if (Test-Path $pidFile) { kill (Get-Content $pidFile) 2>$null }
     }
     foreach ($ns in 'lvs-ha-client', 'lvs-ha-rs', 'lvs-d1', 'lvs-d2', 'lvs-ha-switch') {
-        if (@(ip netns list) -match "^$ns\b") {
-            ip netns pids $ns | ForEach-Object { kill $_ 2>$null }
-            ip netns delete $ns
-        }
+        if (@(ip netns list) -match "^$ns\b") { Remove-LvsNamespace $ns }
     }
     ip link delete lvs-mgmt 2>$null
 }
 
-Export-ModuleMember -Function Initialize-LvsDirectorPair, New-LvsDirectorSession, Start-LvsTestClient, Move-LvsVirtualAddress, Remove-LvsDirectorPair, Invoke-Checked
+Export-ModuleMember -Function Initialize-LvsDirectorPair, New-LvsDirectorSession, Start-LvsTestClient, Move-LvsVirtualAddress, Remove-LvsDirectorPair

@@ -10,10 +10,20 @@ function Get-IpvsadmRules {
     @(ipvsadm -Sn)
 }
 
-function Invoke-Ipvsadm {
-    # A plain function on purpose: ipvsadm's options (-A, -p ...) must reach it as they are, not bind here.
-    $output = & ipvsadm @args 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "ipvsadm $args failed: $output" }
+function Invoke-Checked {
+    # A native command that must succeed: its output, or an error naming it and what it said. A plain
+    # function on purpose: options such as -A and -p must reach the command as they are, not bind here.
+    $output = & $args[0] @($args | Select-Object -Skip 1) 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "$args failed ($LASTEXITCODE): $output" }
+    $output
+}
+
+function Invoke-Ipvsadm { Invoke-Checked ipvsadm @args | Out-Null }
+
+function Remove-LvsNamespace([string] $Name) {
+    # A test namespace and every process still running in it.
+    ip netns pids $Name | ForEach-Object { kill $_ 2>$null }
+    ip netns delete $Name
 }
 
 function ConvertTo-Deserialized {
@@ -69,8 +79,7 @@ function Initialize-LvsTestNetwork {
 
 function Remove-LvsTestNetwork {
     foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -like 'lvs-*' -and $_ -ne 'lvs-test' }) {
-        ip netns pids $ns | ForEach-Object { kill $_ 2>$null }
-        ip netns delete $ns
+        Remove-LvsNamespace $ns
     }
     ip addr del 10.99.9.0/24 dev lo 2>$null
 }
