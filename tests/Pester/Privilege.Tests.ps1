@@ -69,7 +69,8 @@ Describe 'With CAP_NET_ADMIN only' {
     It 'reads and changes the table' {
         $script:netAdmin.Get | Should -Be 'ok: 0'
         $script:netAdmin.New | Should -Be 'ok: 1'
-        $script:netAdmin.Connections | Should -Be 'ok: 0'
+        # Connections left by earlier tests may still be in the table: reading it is what counts here.
+        $script:netAdmin.Connections | Should -Match '^ok: \d+$'
         $script:netAdmin.Remove | Should -Be 'ok: 0'
     }
 
