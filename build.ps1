@@ -10,6 +10,11 @@
     Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
     Bench    In the test kernel, times LvsAdmin against ipvsadm on generated tables (-Services,
              -RealServers); prints the figures and writes out/bench/bench.json. Asserts nothing.
+    Fuzz     AFL++ (from Debian) over SharpFuzz-instrumented code, -Seconds per target: the netlink decoder
+             (seeded with the golden captures' replies), the rule parser and the /proc connection parser
+             (seeded from tests/LvsAdmin.Fuzz/Seeds). Findings go to out/fuzz/; each crash or hang is
+             replayed and shown; copy it to tests/LvsAdmin.Fuzz/Regressions/<target>/, where xunit replays it.
+             Test runs a short round of it.
     Docs     Compiles docs/*.md (platyPS schema) and the cmdlets' metadata into en-US/ (MAML and
              about_LvsAdmin.help.txt); Build runs it.
     Package  Build, then out/repository/LvsAdmin.<version>.nupkg made by PSResourceGet's Publish-PSResource:
@@ -27,7 +32,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench', 'FreshCheck', 'Package')]
+    [ValidateSet('Build', 'Test', 'Sandbox', 'Docs', 'Bench', 'Fuzz', 'FreshCheck', 'Package')]
     [string] $Task = 'Build',
 
     # Test: run xunit only and say that the kernel tests were skipped.
@@ -47,6 +52,9 @@ param(
 
     [int] $RealServers = 4,
 
+    # Fuzz: how long each target is fuzzed (Test gives each a short round).
+    [int] $Seconds = 120,
+
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
 )
@@ -59,6 +67,8 @@ $ModuleOut = Join-Path $Out 'LvsAdmin'
 $ResultsOut = Join-Path $Out 'test-results'
 $KernelOut = Join-Path $Out 'kernel'
 $PesterVersion = '6.2.0'
+$FuzzTargets = 'netlink', 'rules', 'connections'
+$CiFuzzSeconds = 20
 $RuntimeIds = 'linux-x64', 'linux-arm64'
 # What the kernel tests call besides pwsh: ipvsadm is their reference, busybox serves HTTP, openssl
 # serves HTTPS, procps' sysctl is the settings' reference, strace captures netlink bytes,
@@ -280,6 +290,7 @@ function Invoke-Test {
         Invoke-Build
         Invoke-Package -SkipBuild | Out-Null
         $totals += Invoke-XunitTests
+        $totals += Invoke-Fuzz $CiFuzzSeconds
     }
     if ($SkipKernel) {
         Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
@@ -335,6 +346,64 @@ function Invoke-Bench {
     }
     Write-Step 'Bench in user-mode Linux'
     exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
+}
+
+<#
+.SYNOPSIS
+    Fuzzes each target for the given seconds; returns one result per target (Passed when it found nothing).
+#>
+function Invoke-Fuzz([int] $SecondsPerTarget) {
+    Install-DebianPackages @('afl++') 'Fuzzing'
+    $fuzzOut = Join-Path $Out 'fuzz'
+    $project = Join-Path $Root 'tests/LvsAdmin.Fuzz'
+    $replayer = Join-Path $fuzzOut 'replay'
+    $harness = Join-Path $fuzzOut 'harness'
+    Remove-Item $fuzzOut -Recurse -Force -ErrorAction Ignore
+    Write-Step "Fuzz: building the harness; instrumenting LvsAdmin.Core with SharpFuzz"
+    Invoke-Native dotnet @('build', (Join-Path $project 'LvsAdmin.Fuzz.csproj'), '-c', 'Release', '-o', $replayer, '-v', 'quiet', '-nologo')
+    Copy-Item $replayer $harness -Recurse
+    # Instrumented code reports to AFL's map, which exists only under afl-fuzz: replays use the copy left as built.
+    Invoke-Native dotnet @('tool', 'run', 'sharpfuzz', (Join-Path $harness 'LvsAdmin.Core.dll')) | Out-Null
+    New-Item -ItemType Directory -Path (Join-Path $fuzzOut 'findings') | Out-Null
+    $netlinkSeeds = Join-Path $fuzzOut 'seeds/netlink'
+    Invoke-Native dotnet @((Join-Path $replayer 'LvsAdmin.Fuzz.dll'), 'seeds', $netlinkSeeds)
+    $settings = @{ AFL_SKIP_BIN_CHECK = '1'; AFL_SKIP_CPUFREQ = '1'; AFL_NO_AFFINITY = '1'; AFL_NO_UI = '1'; AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1' }
+    foreach ($name in $settings.Keys) { Set-Item "env:$name" $settings[$name] }
+    try {
+        foreach ($target in $FuzzTargets) {
+            $seeds = if ($target -eq 'netlink') { $netlinkSeeds } else { Join-Path $project "Seeds/$target" }
+            $findings = Join-Path $fuzzOut "findings/$target"
+            $log = Join-Path $fuzzOut "$target.log"
+            $aflArgs = @('-i', $seeds, '-o', $findings, '-V', $SecondsPerTarget, '-t', '5000', '-m', 'none')
+            $dictionary = Join-Path $project "Dictionaries/$target.dict"
+            if (Test-Path $dictionary) { $aflArgs += @('-x', $dictionary) }
+            Write-Step "Fuzz ${target}: $SecondsPerTarget s"
+            & afl-fuzz @aflArgs -- ([Environment]::ProcessPath) (Join-Path $harness 'LvsAdmin.Fuzz.dll') run $target *> $log
+            $status = $LASTEXITCODE
+            $statsFile = Join-Path $findings 'default/fuzzer_stats'
+            if ($status -ne 0 -or -not (Test-Path $statsFile)) {
+                Get-Content $log -Tail 20 | Out-Host
+                Write-Host "Fuzz ${target}: afl-fuzz failed (exit status $status); its log is $log"
+                [pscustomobject]@{ Target = $target; Passed = 0; Failed = 1; Skipped = 0 }
+                continue
+            }
+            $stats = @{}
+            foreach ($line in Get-Content $statsFile) {
+                $name, $value = $line -split '\s*:\s*', 2
+                $stats[$name] = $value
+            }
+            $found = @(Get-ChildItem (Join-Path $findings 'default/crashes'), (Join-Path $findings 'default/hangs') -Filter 'id:*' -ErrorAction Ignore)
+            Write-Host ("Fuzz ${target}: {0} executions ({1}/s), {2} inputs in the corpus, {3} crashes, {4} hangs" -f
+                $stats.execs_done, $stats.execs_per_sec, $stats.corpus_count, $stats.saved_crashes, $stats.saved_hangs)
+            if ($found) {
+                & dotnet (Join-Path $replayer 'LvsAdmin.Fuzz.dll') replay $target @($found.FullName) | Out-Host
+            }
+            [pscustomobject]@{ Target = $target; Passed = [int](-not $found); Failed = [int][bool]$found; Skipped = 0 }
+        }
+    }
+    finally {
+        foreach ($name in $settings.Keys) { Remove-Item "env:$name" }
+    }
 }
 
 function Invoke-Package([switch] $SkipBuild) {
@@ -438,6 +507,10 @@ switch ($Task) {
     'Sandbox' { Invoke-Sandbox }
     'Docs' { Invoke-Docs }
     'Bench' { Invoke-Bench }
+    'Fuzz' {
+        $results = @(Invoke-Fuzz $Seconds)
+        if (($results | Measure-Object Failed -Sum).Sum -gt 0) { exit 1 }
+    }
     'FreshCheck' { Invoke-FreshCheck }
     'Package' { Invoke-Package -SkipBuild:$NoBuild | Out-Null }
 }

@@ -128,6 +128,11 @@ namespace LvsAdmin.Ipvs
             var addressFamily = FromKernelFamily(family.Value);
             if (mark == 0 && (protocol is null || !hasAddress))
                 throw new NetlinkProtocolException("A service reply has neither a firewall mark nor a protocol and address.");
+            // The kernel adds services of these protocols and IPv6 masks of 1 to 128 bits only.
+            if (mark == 0 && !Enum.IsDefined(protocol!.Value))
+                throw new NetlinkProtocolException($"A service reply names protocol {(ushort)protocol.Value}, which IPVS does not balance.");
+            if (addressFamily == AddressFamily.InterNetworkV6 && (netmask < 1 || netmask > 128))
+                throw new NetlinkProtocolException($"A service reply has an IPv6 persistence mask of {netmask} bits.");
             scheduler ??= "";
             return new LvsService
             {

@@ -286,10 +286,10 @@ namespace LvsAdmin.Netlink
             string? kernelText = null;
             if ((message.Flags & AckTlvs) != 0 && payload.Length >= 4 + NetlinkMessageWriter.HeaderLength)
             {
-                int echoed = (message.Flags & AckCapped) != 0
+                uint echoed = (message.Flags & AckCapped) != 0
                     ? NetlinkMessageWriter.HeaderLength
-                    : (int)HostOrder.ReadUInt32(payload.Slice(4));
-                int tlvStart = 4 + NetlinkMessageWriter.Align(echoed);
+                    : HostOrder.ReadUInt32(payload.Slice(4));
+                int tlvStart = echoed <= payload.Length - 4 ? 4 + NetlinkMessageWriter.Align((int)echoed) : int.MaxValue;
                 if (tlvStart <= payload.Length)
                 {
                     foreach (var attribute in new NetlinkAttributeEnumerator(payload.Slice(tlvStart)))
