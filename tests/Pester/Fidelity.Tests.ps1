@@ -232,6 +232,23 @@ Describe 'Sync daemons' {
         (Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity).SyncId | Should -Be 4
         Stop-LvsSyncDaemon -State Backup -NetworkNamespace lvs-fidelity
     }
+
+    # The kernel stops a daemon whose thread has not yet run but sends no acknowledgement (-EINTR):
+    # waiting for one would report a stop that succeeded as a timeout.
+    It 'stops a <State> daemon the moment after its start, each time, and says it did' -ForEach @(
+        @{ State = 'Master' }, @{ State = 'Backup' }
+    ) {
+        foreach ($round in 1..5) {
+            Start-LvsSyncDaemon -State $State -Interface eth0 -SyncId $round -NetworkNamespace lvs-fidelity -ErrorAction Stop
+            Stop-LvsSyncDaemon -State $State -NetworkNamespace lvs-fidelity -ErrorAction Stop
+            Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity | Should -BeNullOrEmpty
+        }
+        ip netns exec lvs-fidelity ipvsadm -L --daemon | Should -BeNullOrEmpty
+        "--start-daemon $($State.ToLower()) --mcast-interface eth0", "--stop-daemon $($State.ToLower())" |
+            Import-LvsRules -NetworkNamespace lvs-fidelity -ErrorAction Stop
+        Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity | Should -BeNullOrEmpty
+        { Stop-LvsSyncDaemon -State $State -NetworkNamespace lvs-fidelity -ErrorAction Stop } | Should -Throw '*no daemon of that state is running*'
+    }
 }
 
 Describe 'Export-LvsRules -Path replaces the file as it was' {

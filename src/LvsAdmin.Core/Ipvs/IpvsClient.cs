@@ -175,9 +175,18 @@ namespace LvsAdmin.Ipvs
             return null;
         }
 
-        public void StopSyncDaemon(LvsSyncState state) =>
-            Execute<object>(IpvsCommand.DeleteDaemon, 0, $"stop the {state} sync daemon",
-                writer => IpvsCodec.WriteDaemon(writer, new LvsSyncDaemon { State = state }, stateOnly: true), null);
+        /// <summary>
+        /// Stops a daemon. A stop soon after the start (before the daemon's thread first ran) is one the
+        /// kernel carries out but does not acknowledge: the daemons then listed say whether it took.
+        /// </summary>
+        public void StopSyncDaemon(LvsSyncState state)
+        {
+            string description = $"stop the {state} sync daemon";
+            bool acknowledged = Permitted(description, () => _connection.ExecuteFenced(_family, IpvsCommand.DeleteDaemon, Version, description,
+                writer => IpvsCodec.WriteDaemon(writer, new LvsSyncDaemon { State = state }, stateOnly: true), IpvsCommand.GetInfo));
+            if (!acknowledged && GetSyncDaemons().Any(daemon => daemon.State == state))
+                throw new NetlinkException(Errno.EINTR, $"Could not {description}: the kernel did not acknowledge the request and the daemon still runs.", null, description);
+        }
 
         /// <summary>
         /// Applies many changes with as few sendmsg calls as the socket allows. Every change is checked
@@ -253,23 +262,17 @@ namespace LvsAdmin.Ipvs
             IpvsCodec.WriteRealServer(writer, server, keyOnly);
         }
 
-        private List<T> Execute<T>(byte command, ushort flags, string description, NetlinkRequestWriter write, NetlinkDecoder<T>? decode)
-        {
-            try
-            {
-                return _connection.Execute(_family, command, Version, flags, description, write, decode);
-            }
-            catch (NetlinkException e) when (e.Errno == Errno.EPERM || e.Errno == Errno.EACCES)
-            {
-                throw new IpvsPermissionException(description);
-            }
-        }
+        private List<T> Execute<T>(byte command, ushort flags, string description, NetlinkRequestWriter write, NetlinkDecoder<T>? decode) =>
+            Permitted(description, () => _connection.Execute(_family, command, Version, flags, description, write, decode));
 
-        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode)
+        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode) =>
+            Permitted(description, () => _connection.DumpAll(_family, command, Version, description, write, decode));
+
+        private static T Permitted<T>(string description, Func<T> request)
         {
             try
             {
-                return _connection.DumpAll(_family, command, Version, description, write, decode);
+                return request();
             }
             catch (NetlinkException e) when (e.Errno == Errno.EPERM || e.Errno == Errno.EACCES)
             {

@@ -106,6 +106,46 @@ namespace LvsAdmin.Netlink
             return replies;
         }
 
+        /// <summary>
+        /// Sends a request the kernel may leave unanswered, and in the same datagram a fence: a request it
+        /// always answers. Netlink sends no acknowledgement when a request's handler returns -EINTR (which
+        /// IPVS's sync-daemon stop does when the daemon's thread had not yet run, though it stops it) and the
+        /// kernel handles a datagram's requests in order, before sendmsg returns: the fence's answer with none
+        /// before it means the request was not acknowledged. Returns whether it was; throws the error it had.
+        /// </summary>
+        public bool ExecuteFenced(ushort family, byte command, byte version, string description, NetlinkRequestWriter write, byte fenceCommand)
+        {
+            uint sequence = Begin(family, command, version, Request | Ack, write);
+            uint fence = ++_sequence;
+            _writer.BeginGenericMessage(family, fenceCommand, version, Request | Ack, fence);
+            _writer.EndMessage();
+            Trace?.Invoke(description);
+            _socket.Send(_writer.WrittenSpan);
+            bool acknowledged = false;
+            while (true)
+            {
+                int datagrams = Receive();
+                for (int d = 0; d < datagrams; d++)
+                {
+                    foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
+                    {
+                        if (message.Type != MessageError)
+                            continue;
+                        if (message.Sequence == sequence)
+                        {
+                            ThrowIfError(message, description);
+                            acknowledged = true;
+                        }
+                        else if (message.Sequence == fence)
+                        {
+                            ThrowIfError(message, description);
+                            return acknowledged;
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>Reads a whole dump; repeats it when the kernel reports it interrupted or a reply was lost.</summary>
         public List<T> DumpAll<T>(ushort family, byte command, byte version, string description,
             NetlinkRequestWriter write, NetlinkDecoder<T> decode)
