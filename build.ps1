@@ -9,7 +9,9 @@
              Ends with the line 'N passed, N failed, N skipped'; exits non-zero on any failure.
     Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
     Bench    In the test kernel, times LvsAdmin against ipvsadm on generated tables (-Services,
-             -RealServers); prints the figures and writes out/bench/bench.json. Asserts nothing.
+             -RealServers), then at scale (-ScaleServices, -ScaleRealServers, -ScaleConnections: time
+             and peak memory of each step in a new pwsh); prints the figures and writes
+             out/bench/bench.json. Asserts nothing.
     Fuzz     AFL++ (from Debian) over SharpFuzz-instrumented code, -Seconds per target: the netlink decoder
              (seeded with the golden captures' replies), the rule parser and the /proc connection parser
              (seeded from tests/LvsAdmin.Fuzz/Seeds). Findings go to out/fuzz/; each crash or hang is
@@ -47,10 +49,18 @@ param(
     # Sandbox: the command to run instead of an interactive shell.
     [string] $Command,
 
-    # Bench: the table sizes (services) to measure, each with -RealServers real servers.
-    [int[]] $Services = @(1000, 10000),
+    # Bench: the table sizes (services) to measure, each with -RealServers real servers. Lists of sizes
+    # are taken as text too ('1000,10000'), as pwsh -File from a shell hands them over.
+    [string[]] $Services = @(1000, 10000),
 
     [int] $RealServers = 4,
+
+    # Bench: the scale runs, each step in a new pwsh with its peak memory (an empty list skips one):
+    # tables of these many services x -RealServers, one service with these many real servers, and
+    # connection tables of these many entries.
+    [string[]] $ScaleServices = @(10000, 100000),
+    [string[]] $ScaleRealServers = @(1000, 10000),
+    [string[]] $ScaleConnections = @(10000, 100000),
 
     # Fuzz: how long each target is fuzzed (Test gives each a short round).
     [int] $Seconds = 120,
@@ -321,13 +331,23 @@ function Invoke-Sandbox {
     exit (Invoke-UmlJob "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command))
 }
 
+function Join-Sizes([string[]] $Sizes) {
+    # '1000,10000' or 1000, 10000: sizes, checked, as the comma-separated text the benchmark takes.
+    $numbers = @($Sizes -split ',' | Where-Object { $_ } | ForEach-Object {
+            if ($_ -notmatch '^\s*\d+\s*$') { throw "'$_' is not a table size: give whole numbers, such as 1000,10000." }
+            [int]$_
+        })
+    $numbers -join ','
+}
+
 function Invoke-Bench {
     Invoke-Build
     $benchOut = Join-Path $Out 'bench'
     New-Item -ItemType Directory -Force -Path $benchOut | Out-Null
     Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark'
     $runner = Join-Path $Root 'tests/bench/Invoke-LvsBench.ps1'
-    $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services $($Services -join ',') -RealServers $RealServers"
+    $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services '$(Join-Sizes $Services)' -RealServers $RealServers" +
+        " -ScaleServices '$(Join-Sizes $ScaleServices)' -ScaleRealServers '$(Join-Sizes $ScaleRealServers)' -ScaleConnections '$(Join-Sizes $ScaleConnections)'"
     # The kernel's floor for adds and dumps: the minimal batched C sender beside the repository.
     $floorSource = Join-Path $Root '../shared/tools/ipvs-floor.c'
     if (Test-Path $floorSource) {
@@ -345,7 +365,8 @@ function Invoke-Bench {
         exit $LASTEXITCODE
     }
     Write-Step 'Bench in user-mode Linux'
-    exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n")
+    # The scale runs' 500,000 rules take the kernel and the pwsh reading them more than the tests' 3 GB.
+    exit (Invoke-UmlJob "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n" -MemorySize '8G')
 }
 
 <#

@@ -20,7 +20,12 @@ param(
     # How many times each read and each -Replace runs; the median is reported.
     [int] $Repeat = 5,
     # ipvs-floor (../shared/tools/ipvs-floor.c, built by build.ps1 Bench): the kernel's own cost of the same adds and dumps.
-    [string] $Floor
+    [string] $Floor,
+    # The scale runs, comma-separated sizes (empty: none): tables of this many services x RealServers,
+    # one service with this many real servers, and connection tables of this many entries.
+    [string] $ScaleServices = '',
+    [string] $ScaleRealServers = '',
+    [string] $ScaleConnections = ''
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
@@ -47,6 +52,18 @@ function New-RuleFile([int] $Count, [int] $PerService, [string] $Path, [int] $Ch
     $lines.Count
 }
 
+function New-WideServiceFile([int] $PerService, [string] $Path, [int] $ChangeEvery = 0) {
+    # One TCP service with PerService NAT real servers from 10.100.0.1 up; ChangeEvery as in New-RuleFile.
+    $lines = [System.Collections.Generic.List[string]]::new($PerService + 1)
+    $lines.Add('-A -t 10.0.0.1:80 -s wlc')
+    for ($j = 1; $j -le $PerService; $j++) {
+        $weight = if ($ChangeEvery -and ($j % $ChangeEvery) -eq 0) { 2 } else { 1 }
+        $lines.Add("-a -t 10.0.0.1:80 -r 10.$(100 + ($j -shr 16)).$(($j -shr 8) -band 255).$($j -band 255):8080 -m -w $weight")
+    }
+    [IO.File]::WriteAllLines($Path, $lines)
+    $lines.Count
+}
+
 function Measure-Shell([string] $Command) {
     # Whole-process time and peak memory of a shell command, from GNU time.
     $report = Join-Path $work 'time.txt'
@@ -54,6 +71,30 @@ function Measure-Shell([string] $Command) {
     if ($LASTEXITCODE -ne 0) { throw "'$Command' failed" }
     $seconds, $kilobytes = (Get-Content $report -Raw).Trim() -split ' '
     [pscustomobject]@{ Seconds = [double]$seconds; PeakMB = [math]::Round([double]$kilobytes / 1024, 1) }
+}
+
+function Measure-Pwsh([string] $Script) {
+    # A new pwsh runs the script under Stop, as scripts do: its own stopwatch times the script (start-up
+    # and module import excluded) and GNU time the process's peak memory (start-up included).
+    $file = Join-Path $work 'step.ps1'
+    Set-Content $file "`$ProgressPreference = 'SilentlyContinue'; `$ErrorActionPreference = 'Stop'; Import-Module '$ModuleManifest'`n[math]::Round((Measure-Command { $Script }).TotalSeconds, 3)"
+    $report = Join-Path $work 'time.txt'
+    $said = /usr/bin/time -f '%M' -o $report $dotnet $pwsh -NoProfile -NonInteractive -File $file
+    if ($LASTEXITCODE -ne 0) { throw "'$Script' failed in a new pwsh: $said" }
+    [pscustomobject]@{ Seconds = [double]@($said)[-1]; PeakMB = [math]::Round([double](Get-Content $report -Raw).Trim() / 1024, 1) }
+}
+
+function Invoke-Floor([string] $Namespace, [int] $Count, [int] $PerService) {
+    # "floor: add S services x D real servers in A s (...); dump S services in B s + N real servers in C s"
+    $said = ip netns exec $Namespace $Floor $Count $PerService 1024 last
+    if ($said -notmatch 'in ([\d.]+) s \(batch.*dump \d+ services in ([\d.]+) s \+ \d+ real servers in ([\d.]+) s') { throw "ipvs-floor said: $said" }
+    [pscustomobject]@{ AddSeconds = [double]$Matches[1]; DumpSeconds = [double]$Matches[2] + [double]$Matches[3] }
+}
+
+function New-Namespace([string] $Name) {
+    ip netns add $Name
+    ip -n $Name link set lo up
+    $Name
 }
 
 function Measure-Seconds([scriptblock] $Action) {
@@ -76,12 +117,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 
     # Each tool starts from a fresh network namespace, so from an empty table with an empty trash:
     # the kernel keeps deleted real servers for a while and scans them on every addition.
-    $ipvsadmNs, $lvsNs, $processNs, $stopNs, $floorNs = foreach ($role in 'ipvsadm', 'lvs', 'process', 'stop', 'floor') {
-        $name = "bench-$role-$count"
-        ip netns add $name
-        ip -n $name link set lo up
-        $name
-    }
+    $ipvsadmNs, $lvsNs, $processNs, $stopNs, $floorNs = foreach ($role in 'ipvsadm', 'lvs', 'process', 'stop', 'floor') { New-Namespace "bench-$role-$count" }
     $ipvsadmRestore = Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $rules"
     # Reads are repeated and their median kept: single runs in the test kernel vary by a third.
     $ipvsadmSaves = foreach ($run in 1..$Repeat) { Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -Sn > $work/saved.txt" }
@@ -135,13 +171,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
 
     $importProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Import-LvsRules -Path '$rules' -NetworkNamespace $processNs`""
     $exportProcess = Measure-Shell "'$dotnet' '$pwsh' -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Export-LvsRules -Path '$work/exported.txt' -NetworkNamespace $processNs`""
-    $floorAdd, $floorDump = if ($Floor) {
-        # "floor: add S services x D real servers in A s (...); dump S services in B s + N real servers in C s"
-        $said = ip netns exec $floorNs $Floor $count $RealServers 1024 last
-        if ($said -notmatch 'in ([\d.]+) s \(batch.*dump \d+ services in ([\d.]+) s \+ \d+ real servers in ([\d.]+) s') { throw "ipvs-floor said: $said" }
-        [double]$Matches[1], ([double]$Matches[2] + [double]$Matches[3])
-    }
-    else { $null, $null }
+    $floorAdd, $floorDump = if ($Floor) { $measured = Invoke-Floor $floorNs $count $RealServers; $measured.AddSeconds, $measured.DumpSeconds } else { $null, $null }
     foreach ($name in $ipvsadmNs, $lvsNs, $processNs, $stopNs, $floorNs) { ip netns delete $name }
 
     [pscustomobject][ordered]@{
@@ -180,6 +210,113 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     }
 }
 
+# Scale: each step in a new pwsh, so that its peak memory is its own; a tenfold table should cost ours
+# at most tenfold (the kernel's own cost, the floor's, may grow faster: its service hash has 256 buckets).
+function Get-Sizes([string] $List) { @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
+function New-ScaleRow([string] $Table, [int] $Size, [string] $Step, $Measured) {
+    [pscustomobject]@{ Table = $Table; Size = $Size; Step = $Step; Seconds = $Measured.Seconds; PeakMB = $Measured.PeakMB }
+}
+function Measure-TableSteps([string] $Table, [int] $Size, [string] $Namespace, [string] $Rules, [string] $Changed, [int] $Lines, [string] $Read) {
+    $at = "-NetworkNamespace $Namespace"
+    $exported = Join-Path $work 'scale-export.txt'
+    New-ScaleRow $Table $Size 'Import-LvsRules' (Measure-Pwsh "Import-LvsRules -Path '$Rules' $at")
+    New-ScaleRow $Table $Size 'Export-LvsRules -Path' (Measure-Pwsh "Export-LvsRules -Path '$exported' $at")
+    $written = [System.Linq.Enumerable]::Count([IO.File]::ReadLines($exported))
+    if ($written -ne $Lines) { throw "Export-LvsRules wrote $written rules of $Lines." }
+    New-ScaleRow $Table $Size $Read (Measure-Pwsh "$Read $at | Out-Null")
+    New-ScaleRow $Table $Size 'Import-LvsRules -Replace (1% changed)' (Measure-Pwsh "Import-LvsRules -Path '$Changed' -Replace -Confirm:`$false $at")
+    if (Compare-LvsRules -Path $Changed -NetworkNamespace $Namespace) { throw 'Import-LvsRules -Replace left differences.' }
+}
+
+$scaling = ($ScaleServices, $ScaleRealServers, $ScaleConnections) -join ''
+$baseline = if ($scaling) { Measure-Pwsh '$null' }
+$scale = @(
+    foreach ($count in Get-Sizes $ScaleServices) {
+        $rules = Join-Path $work "scale-rules-$count.txt"
+        $changed = Join-Path $work "scale-changed-$count.txt"
+        $lines = New-RuleFile $count $RealServers $rules
+        New-RuleFile $count $RealServers $changed -ChangeEvery 100 | Out-Null
+        Write-Host "== scale: $count services x $RealServers real servers ($lines rules)"
+        $table = "services x $RealServers"
+        $namespace = New-Namespace "scale-services-$count"
+        Measure-TableSteps $table $count $namespace $rules $changed $lines 'Get-LvsService | Get-LvsRealServer'
+        ip netns delete $namespace
+        if ($Floor) {
+            $floorNs = New-Namespace "scale-floor-$count"
+            $measured = Invoke-Floor $floorNs $count $RealServers
+            New-ScaleRow $table $count 'floor: add (the kernel''s cost)' @{ Seconds = $measured.AddSeconds }
+            New-ScaleRow $table $count 'floor: dump (the kernel''s cost)' @{ Seconds = $measured.DumpSeconds }
+            ip netns delete $floorNs
+        }
+    }
+    foreach ($count in Get-Sizes $ScaleRealServers) {
+        $rules = Join-Path $work "scale-wide-$count.txt"
+        $changed = Join-Path $work "scale-wide-changed-$count.txt"
+        $lines = New-WideServiceFile $count $rules
+        New-WideServiceFile $count $changed -ChangeEvery 100 | Out-Null
+        Write-Host "== scale: one service with $count real servers"
+        $table = 'real servers of one service'
+        $namespace = New-Namespace "scale-wide-$count"
+        Measure-TableSteps $table $count $namespace $rules $changed $lines "Get-LvsRealServer -Service 'TCP 10.0.0.1:80'"
+        ip netns delete $namespace
+        $ipvsadmNs = New-Namespace "scale-wide-ipvsadm-$count"
+        New-ScaleRow $table $count 'ipvsadm -R' (Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -R < $rules")
+        New-ScaleRow $table $count 'ipvsadm -Sn' (Measure-Shell "ip netns exec $ipvsadmNs ipvsadm -Sn > $work/saved.txt")
+        ip netns delete $ipvsadmNs
+    }
+    foreach ($count in Get-Sizes $ScaleConnections) {
+        Write-Host "== scale: $count connections"
+        # A client namespace sends one UDP datagram from each of count/2 source ports to each of two
+        # virtual ports: every pair is a connection, which lives the UDP timeout (300 s) as the real
+        # server (direct routing to an address nobody has) never answers.
+        $director = New-Namespace "scale-director-$count"
+        $client = New-Namespace "scale-client-$count"
+        ip link add scale-d netns $director type veth peer name scale-c netns $client
+        ip -n $director addr add 10.250.0.1/24 dev scale-d
+        ip -n $director addr add 10.250.1.1/32 dev scale-d
+        ip -n $director link set scale-d up
+        ip -n $client addr add 10.250.0.2/24 dev scale-c
+        ip -n $client link set scale-c up
+        ip -n $client route add 10.250.1.1/32 via 10.250.0.1
+        '-A -u 10.250.1.1:53 -s rr', '-a -u 10.250.1.1:53 -r 10.250.0.3:53 -g', '-A -u 10.250.1.1:54 -s rr', '-a -u 10.250.1.1:54 -r 10.250.0.3:54 -g' |
+            Import-LvsRules -NetworkNamespace $director -ErrorAction Stop
+        $sender = Join-Path $work 'send.ps1'
+        Set-Content $sender @"
+`$payload = [byte[]]::new(8)
+`$targets = [Net.IPEndPoint]::new([Net.IPAddress]::Parse('10.250.1.1'), 53), [Net.IPEndPoint]::new([Net.IPAddress]::Parse('10.250.1.1'), 54)
+`$source = [Net.IPAddress]::Parse('10.250.0.2')
+for (`$port = 10000; `$port -lt $(10000 + [math]::Ceiling($count / 2)); `$port++) {
+    `$socket = [Net.Sockets.Socket]::new('InterNetwork', 'Dgram', 'Udp')
+    `$socket.Bind([Net.IPEndPoint]::new(`$source, `$port))
+    foreach (`$target in `$targets) { [void]`$socket.SendTo(`$payload, `$target) }
+    `$socket.Close()
+}
+"@
+        ip netns exec $client $dotnet $pwsh -NoProfile -NonInteractive -File $sender
+        $present = @(Get-LvsConnection -NetworkNamespace $director).Count
+        if ($present -lt $count) { throw "The client made $present connections of $count." }
+        $table = 'connections'
+        New-ScaleRow $table $count 'Get-LvsConnection' (Measure-Pwsh "Get-LvsConnection -NetworkNamespace $director | Out-Null")
+        New-ScaleRow $table $count 'ipvsadm -Lcn' (Measure-Shell "ip netns exec $director ipvsadm -Lcn > $work/connections.txt")
+        foreach ($name in $director, $client) { ip netns delete $name }
+    }
+)
+$scaleGrowth = foreach ($group in $scale | Group-Object Table, Step) {
+    $smallestRow, $largestRow = ($group.Group | Sort-Object Size)[0, -1]
+    [pscustomobject]@{
+        Table        = $smallestRow.Table
+        Step         = $smallestRow.Step
+        Small        = '{0:N0}: {1:0.00} s{2}' -f $smallestRow.Size, $smallestRow.Seconds, $(if ($smallestRow.PeakMB) { ", $($smallestRow.PeakMB) MB" })
+        Large        = '{0:N0}: {1:0.00} s{2}' -f $largestRow.Size, $largestRow.Seconds, $(if ($largestRow.PeakMB) { ", $($largestRow.PeakMB) MB" })
+        SizeGrowth   = [math]::Round($largestRow.Size / $smallestRow.Size, 1)
+        TimeGrowth   = if ($smallestRow.Seconds) { [math]::Round($largestRow.Seconds / $smallestRow.Seconds, 1) }
+        # Memory above what a pwsh that does nothing takes (the baseline), which is most of it at small sizes.
+        MemoryGrowth = if ($smallestRow.PeakMB -and $baseline -and $smallestRow.PeakMB -gt $baseline.PeakMB) {
+            [math]::Round(($largestRow.PeakMB - $baseline.PeakMB) / ($smallestRow.PeakMB - $baseline.PeakMB), 1)
+        }
+    }
+}
+
 $peak = [math]::Round([System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 1)
 
 # The targets of the speed issue, read off the largest table; reported, never asserted.
@@ -214,6 +351,9 @@ $report = [ordered]@{
     Results        = @($results)
     Growth         = @($growth)
     Targets        = @($targets)
+    ScaleBaselineMB = if ($baseline) { $baseline.PeakMB }
+    Scale          = $scale
+    ScaleGrowth    = @($scaleGrowth)
 }
 $report | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $ResultPath 'bench.json')
 
@@ -254,4 +394,8 @@ if ($growth) {
 }
 Write-Host "Targets, at $($largest.Services) services (medians of $Repeat runs for reads and -Replace):"
 $targets | Format-Table Target, Value, @{ n = 'Met'; e = { if ($_.Met) { 'yes' } else { 'NO' } } } -AutoSize | Out-String -Width 200 | Write-Host
+if ($scale) {
+    Write-Host "Scale: each step in a new pwsh (time: the step's own; peak memory: the process's, of which a pwsh that does nothing takes $($baseline.PeakMB) MB):"
+    $scaleGrowth | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
+}
 Write-Host "Peak working set of the benchmark process (all sizes, in-process runs): $peak MB"
