@@ -223,7 +223,8 @@ function Measure-TableSteps([string] $Table, [int] $Size, [string] $Namespace, [
     New-ScaleRow $Table $Size 'Export-LvsRules -Path' (Measure-Pwsh "Export-LvsRules -Path '$exported' $at")
     $written = [System.Linq.Enumerable]::Count([IO.File]::ReadLines($exported))
     if ($written -ne $Lines) { throw "Export-LvsRules wrote $written rules of $Lines." }
-    New-ScaleRow $Table $Size $Read (Measure-Pwsh "$Read $at | Out-Null")
+    # Read names the pipeline; every command of it acts on the namespace.
+    New-ScaleRow $Table $Size $Read (Measure-Pwsh "$(($Read -split '\|' | ForEach-Object { "$($_.Trim()) $at" }) -join ' | ') | Out-Null")
     New-ScaleRow $Table $Size 'Import-LvsRules -Replace (1% changed)' (Measure-Pwsh "Import-LvsRules -Path '$Changed' -Replace -Confirm:`$false $at")
     if (Compare-LvsRules -Path $Changed -NetworkNamespace $Namespace) { throw 'Import-LvsRules -Replace left differences.' }
 }
@@ -278,6 +279,9 @@ $scale = @(
         ip -n $client addr add 10.250.0.2/24 dev scale-c
         ip -n $client link set scale-c up
         ip -n $client route add 10.250.1.1/32 via 10.250.0.1
+        # The director's link address given, not resolved: datagrams sent while ARP resolves would be dropped.
+        $mac = (ip -n $director -j link show scale-d | ConvertFrom-Json).address
+        ip -n $client neigh replace 10.250.0.1 lladdr $mac dev scale-c
         '-A -u 10.250.1.1:53 -s rr', '-a -u 10.250.1.1:53 -r 10.250.0.3:53 -g', '-A -u 10.250.1.1:54 -s rr', '-a -u 10.250.1.1:54 -r 10.250.0.3:54 -g' |
             Import-LvsRules -NetworkNamespace $director -ErrorAction Stop
         $sender = Join-Path $work 'send.ps1'
