@@ -2,7 +2,8 @@
 # PID 1 of the user-mode Linux test kernel. The host's root is mounted read-only; the kernel command
 # line hands us (as environment variables) the repository to mount writable and the job to run.
 #   LVS_REPO  host folder mounted read-write at the same path (results are written under it)
-#   LVS_JOB   shell script to run; its exit status is written to $LVS_REPO/out/kernel/exit-code
+#   LVS_JOB   shell script to run
+#   LVS_EXIT  file (under LVS_REPO) the job's exit status is written to
 #   LVS_MODULES  folder of the UML kernel's modules
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -41,9 +42,9 @@ done
 ip link set lo up
 
 export HOME=/tmp/home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TERM=dumb
-mkdir -p "$HOME" "$LVS_REPO/out/kernel"
+mkdir -p "$HOME"
 cd "$LVS_REPO"
 /bin/sh "$LVS_JOB"
-echo $? > "$LVS_REPO/out/kernel/exit-code"
+echo $? > "$LVS_EXIT"
 sync
 poweroff -f

@@ -1,0 +1,140 @@
+# What build.ps1's tasks share: steps, native commands with a time limit, Debian packages installed
+# without starting services, safe deletes, and the machine's state before and after a run.
+Set-StrictMode -Version Latest
+
+function Write-Step([string] $Message) { Write-Host "==> $Message" }
+
+<#
+.SYNOPSIS
+    Runs a native command under a time limit; throws naming it when it fails or does not answer in time.
+#>
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments, [int] $TimeoutSeconds = 600)
+    # timeout(1) makes its own process group and signals all of it: nothing the command started outlives it.
+    & timeout --kill-after=10 $TimeoutSeconds $FilePath @Arguments
+    $status = $LASTEXITCODE
+    if ($status -in 124, 137) { throw "$FilePath $($Arguments -join ' ') did not finish within $TimeoutSeconds s and was stopped." }
+    if ($status -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $status" }
+}
+
+function Get-NuGetFolder {
+    if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+}
+
+function Get-PwshCommand {
+    # The pinned pwsh (a framework-dependent app) started by dotnet: the same command works in a fresh
+    # namespace and in the test kernel, which sees the host's files.
+    $dotnet = [Environment]::ProcessPath
+    $pwsh = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $dotnet -Leaf) -ne 'dotnet' -or -not (Test-Path $pwsh)) {
+        throw "Run build.ps1 with the pinned PowerShell tool: 'dotnet tool restore' then 'dotnet pwsh ./build.ps1 ...'."
+    }
+    "'$dotnet' '$pwsh'"
+}
+
+<#
+.SYNOPSIS
+    Installs the Debian packages that are missing, as root, starting none of their services.
+.DESCRIPTION
+    A package may bring a daemon (openssh-server: sshd) that the tests run copies of their own. apt runs
+    in a private mount namespace where invoke-rc.d and deb-systemd-invoke are bound to a script that
+    starts nothing: the binds die with apt, so no kill can leave a policy behind. Units it would enable
+    for the next boot are disabled afterwards.
+#>
+function Install-DebianPackages {
+    param([string[]] $Packages, [string] $Purpose, [string] $ScratchFolder)
+    $missing = @($Packages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
+    if (-not $missing) { return }
+    if ((id -u) -ne '0') { throw "$Purpose needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
+    Write-Step "Installing $($missing -join ', ') from Debian's packages"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get @('update', '-qq') -TimeoutSeconds 300 | Out-Null
+    New-Item -ItemType Directory -Force -Path $ScratchFolder | Out-Null
+    $startNothing = Join-Path $ScratchFolder 'start-nothing'
+    Set-Content -Path $startNothing -Value "#!/bin/sh`nexit 0"
+    & chmod 755 $startNothing
+    $install = 'mount --bind "$0" /usr/sbin/invoke-rc.d && mount --bind "$0" /usr/bin/deb-systemd-invoke && exec apt-get install -y -qq --no-install-recommends "$@"'
+    Invoke-Native unshare (@('--mount', '--propagation', 'private', '--', 'sh', '-c', $install, $startNothing) + $missing) -TimeoutSeconds 900 | Out-Null
+    $servicesNotToRun = @{ 'openssh-server' = 'ssh.service', 'ssh.socket' }
+    foreach ($unit in $missing | ForEach-Object { $servicesNotToRun[$_] } | Where-Object { $_ -and (Get-Command systemctl -ErrorAction Ignore) }) {
+        & systemctl disable --quiet $unit 2>$null
+    }
+}
+
+function Get-MountsBeneath([string] $Path) {
+    # Mount points at or below Path, from this process's mount table (octal escapes decoded).
+    $full = [IO.Path]::GetFullPath($Path).TrimEnd('/')
+    Get-Content /proc/self/mountinfo | ForEach-Object {
+        $point = [regex]::Replace(($_ -split ' ')[4], '\\([0-7]{3})', { param($m) [char][Convert]::ToInt32($m.Groups[1].Value, 8) })
+        if ($point -eq $full -or $point.StartsWith("$full/")) { $point }
+    } | Sort-Object -Unique -Descending
+}
+
+<#
+.SYNOPSIS
+    Deletes a folder tree, never through a mount: refuses, naming them, when something is mounted beneath.
+#>
+function Remove-TreeSafely([string] $Path) {
+    if (-not (Test-Path -LiteralPath $Path)) { return }
+    $mounts = @(Get-MountsBeneath $Path)
+    if ($mounts) {
+        throw ("Not deleting ${Path}: these are mounted beneath it (left by a run that was cut short?): $($mounts -join ', '). " +
+            "Deleting would delete through them. Unmount them first: umount -R --lazy <each>, deepest first, or reboot.")
+    }
+    Invoke-Native rm @('-rf', '--one-file-system', '--', $Path) -TimeoutSeconds 600
+}
+
+<#
+.SYNOPSIS
+    What a run could leave on the machine: mounts, network namespaces, processes, listening sockets and
+    files in /tmp and /var/tmp.
+#>
+function Get-MachineState {
+    $processes = @{}
+    foreach ($folder in Get-ChildItem /proc -Directory -ErrorAction Ignore | Where-Object Name -match '^\d+$') {
+        try {
+            $stat = [IO.File]::ReadAllText("$($folder.FullName)/stat")
+            $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+            $command = [IO.File]::ReadAllText("$($folder.FullName)/cmdline") -replace "`0", ' '
+            $processes[[int]$folder.Name] = [pscustomobject]@{ Parent = [int]$fields[1]; Started = $fields[19]; Command = $command.Trim() }
+        }
+        catch { continue } # ended while read
+    }
+    [pscustomobject]@{
+        Mounts     = @(Get-Content /proc/self/mountinfo | ForEach-Object { $f = $_ -split ' '; "$($f[4]) ($($f[-2]))" } | Sort-Object -Unique)
+        Namespaces = @(Get-ChildItem /run/netns -Name -ErrorAction Ignore)
+        Processes  = $processes
+        Sockets    = @(& ss -Hltun 2>$null | ForEach-Object { ($_ -split '\s+')[0, 4] -join ' ' } | Sort-Object -Unique)
+        TempFiles  = @('/tmp', '/var/tmp' | ForEach-Object { Get-ChildItem $_ -Force -ErrorAction Ignore } | ForEach-Object FullName)
+    }
+}
+
+<#
+.SYNOPSIS
+    What is on the machine now that was not before: one line each.
+.DESCRIPTION
+    A process counts when it is new and either descends from this one or was orphaned to PID 1;
+    new processes of trees that were already running (another user's shell) are theirs, not the run's.
+#>
+function Compare-MachineState($Before, $After) {
+    $new = { param($name) @($After.$name | Where-Object { $_ -notin $Before.$name }) }
+    foreach ($mount in & $new 'Mounts') { "mount $mount" }
+    foreach ($namespace in & $new 'Namespaces') { "network namespace /run/netns/$namespace" }
+    foreach ($socket in & $new 'Sockets') { "listening socket $socket" }
+    foreach ($file in & $new 'TempFiles') { "file $file" }
+    $ancestors = [System.Collections.Generic.HashSet[int]]::new()
+    for ($id = $PID; $After.Processes.ContainsKey($id) -and $ancestors.Add($id); $id = $After.Processes[$id].Parent) { }
+    foreach ($id in $After.Processes.Keys) {
+        $process = $After.Processes[$id]
+        $isNew = -not ($Before.Processes.ContainsKey($id) -and $Before.Processes[$id].Started -eq $process.Started)
+        if (-not $isNew -or $ancestors.Contains($id) -or -not $process.Command) { continue }
+        $parent = $process.Parent
+        while ($parent -gt 1 -and $After.Processes.ContainsKey($parent) -and -not $ancestors.Contains($parent) -and -not $Before.Processes.ContainsKey($parent)) {
+            $parent = $After.Processes[$parent].Parent
+        }
+        if ($parent -le 1 -or $ancestors.Contains($parent)) { "process $id ($($process.Command))" }
+    }
+}
+
+Export-ModuleMember -Function Write-Step, Invoke-Native, Get-NuGetFolder, Get-PwshCommand, Install-DebianPackages,
+    Get-MountsBeneath, Remove-TreeSafely, Get-MachineState, Compare-MachineState
