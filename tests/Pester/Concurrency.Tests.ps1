@@ -65,6 +65,8 @@ Describe 'Writers and readers at once' {
         $script:processExited = $process.HasExited
         $script:processExitCode = $process.ExitCode
         $script:writerState = "$($shells[0].Shell.InvocationStateInfo.State)"
+        # A dumper still running after its wait is stopped first: EndInvoke would wait for it.
+        if (-not $shells[1].Handle.IsCompleted) { $shells[1].Shell.Stop() }
         $script:dumperRounds = @($shells[1].Shell.EndInvoke($shells[1].Handle))
         $script:dumperErrors = @($shells[1].Shell.Streams.Error)
         $shells | ForEach-Object { $_.Shell.Dispose() }

@@ -1,6 +1,7 @@
 # build.ps1's path (a), for a director whose own kernel has IPVS: the test kernel has it and this job
-# is root, so build.ps1 run here takes that path. It must work in a fresh network namespace, leave the
-# table it was started beside untouched, and leave no namespace behind.
+# is root, so build.ps1 run here takes that path. It must work in namespaces of its own (network, mount,
+# PID), leave the table it was started beside untouched, and leave the operator's namespaces alone, even
+# those named as the tests and the docs name theirs.
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -18,10 +19,24 @@ BeforeAll {
     Invoke-Ipvsadm -A -t 10.200.0.1:80 -s rr
     Invoke-Ipvsadm -a -t 10.200.0.1:80 -r 10.200.1.1:80 -m
     $script:outer = Get-IpvsadmRules
+    # An operator's namespaces, named as the tests and the docs name theirs, each with a service.
+    $script:operatorNamespaces = 'lvs-test', 'lvs-client', 'lvs-rs1', 'lvs-diff-import', 'lvs-d1', 'lb-blue', 'lb-test', 'lb-backup'
+    $script:operatorRules = @{}
+    foreach ($namespace in $script:operatorNamespaces) {
+        Invoke-Checked ip netns add $namespace | Out-Null
+        Invoke-Checked ip netns exec $namespace ipvsadm -A -t 10.201.0.1:443 -s wlc | Out-Null
+        $script:operatorRules[$namespace] = @(ip netns exec $namespace ipvsadm -Sn)
+    }
+    # A process of the operator's, in one of them.
+    $script:operatorProcess = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvs-test', 'sleep', '600' -PassThru
     $script:namespaces = @(Get-ChildItem /run/netns -Name -ErrorAction Ignore)
 }
 
-AfterAll { Reset-IpvsTable }
+AfterAll {
+    Reset-IpvsTable
+    if ($script:operatorProcess -and -not $script:operatorProcess.HasExited) { $script:operatorProcess.Kill() }
+    foreach ($namespace in $script:operatorNamespaces) { Remove-LvsNamespace $namespace }
+}
 
 Describe 'build.ps1 on a host whose kernel has IPVS' {
     BeforeAll {
@@ -29,12 +44,16 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
         $script:module | Should -Be (Join-Path $script:repository 'out/LvsAdmin')
     }
 
-    It 'Sandbox -Command runs in a fresh network namespace of this kernel' {
-        $command = 'New-LvsService -Address 10.0.0.1 -Port 80; "services: $((Get-LvsService) -join ",")"; "namespace: $(readlink /proc/self/ns/net)"'
+    It 'Sandbox -Command runs in namespaces of its own, of this kernel' {
+        $command = 'New-LvsService -Address 10.0.0.1 -Port 80; "services: $((Get-LvsService) -join ",")"; "namespace: $(readlink /proc/self/ns/net)"; "netns: $(@(Get-ChildItem /run/netns -Name).Count)"; "pid: $PID"'
         $run = Invoke-BuildScript @('Sandbox', '-NoBuild', '-Command', $command)
         $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
-        $run.Output | Should -Contain "==> Sandbox: a fresh network namespace of the host's kernel"
+        ($run.Output | Where-Object { $_ -match "^==> Sandbox: the host's kernel .*, in namespaces of its own \(network, mount, PID\)$" }) | Should -HaveCount 1
         $run.Output | Should -Contain 'services: TCP 10.0.0.1:80'
+        # Its own /run/netns (the operator's are not seen) and its own PIDs (pwsh is the namespace's first).
+        $run.Output | Should -Contain 'netns: 0'
+        $pid_ = [int](($run.Output | Where-Object { $_ -like 'pid: *' }) -replace '^pid: ')
+        $pid_ | Should -BeLessThan 10
         $inner = ($run.Output | Where-Object { $_ -like 'namespace: *' }) -replace '^namespace: '
         $inner | Should -Not -BeNullOrEmpty
         $inner | Should -Not -Be (readlink /proc/self/ns/net)
@@ -42,9 +61,13 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
     }
 
     It 'Test runs Pester there and ends with its closing line' {
-        $run = Invoke-BuildScript @('Test', '-NoBuild', '-PesterFilter', '^(LvsInfo|Namespace)\.')
+        # The files that name their namespaces as the operator's above, and delete or clear them.
+        # The differential test with fewer random rules than CI's own run of it: its namespaces are what count here.
+        $env:LVS_DIFF_RULES = '100'
+        try { $run = Invoke-BuildScript @('Test', '-NoBuild', '-PesterFilter', '^(LvsInfo|Namespace|Help|Differential)\.') }
+        finally { Remove-Item env:LVS_DIFF_RULES }
         $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
-        ($run.Output | Where-Object { $_ -match "^==> Pester in the host's kernel .*, in a fresh network namespace$" }) | Should -HaveCount 1
+        ($run.Output | Where-Object { $_ -match "^==> Pester in the host's kernel .*, in namespaces of its own \(network, mount, PID\)$" }) | Should -HaveCount 1
         $closing = $run.Output | Where-Object { $_ -match '^\d+ passed, \d+ failed, \d+ skipped$' }
         $closing | Should -HaveCount 1
         $closing | Should -Match '^[1-9]\d* passed, 0 failed, 0 skipped$'
@@ -53,5 +76,12 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
     It 'left the table it started beside as it was, and no namespace behind' {
         Get-IpvsadmRules | Should -Be $script:outer
         @(Get-ChildItem /run/netns -Name -ErrorAction Ignore) | Should -Be $script:namespaces
+    }
+
+    It 'left the operator''s namespaces, their tables and their processes untouched' {
+        foreach ($namespace in $script:operatorNamespaces) {
+            @(ip netns exec $namespace ipvsadm -Sn) | Should -Be $script:operatorRules[$namespace] -Because "namespace $namespace"
+        }
+        $script:operatorProcess.HasExited | Should -BeFalse
     }
 }

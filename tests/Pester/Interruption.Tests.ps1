@@ -28,9 +28,14 @@ BeforeAll {
         $shell = [PowerShell]::Create()
         $null = $shell.AddScript("param(`$argument) Import-Module '$env:LVSADMIN_MODULE'; `$ProgressPreference = 'SilentlyContinue'; $Script").AddArgument($Argument)
         $handle = $shell.BeginInvoke()
-        while (-not $handle.IsCompleted -and -not (& $Started)) { Start-Sleep -Milliseconds 10 }
+        $deadline = (Get-Date).AddSeconds(300)
+        while (-not $handle.IsCompleted -and -not (& $Started)) {
+            if ((Get-Date) -gt $deadline) { $shell.Stop(); throw 'The work did not begin within 300 s.' }
+            Start-Sleep -Milliseconds 10
+        }
         $running = -not $handle.IsCompleted
         $shell.Stop()
+        if (-not $handle.AsyncWaitHandle.WaitOne(120000)) { throw 'The stopped runspace did not end within 120 s.' }
         try { $null = $shell.EndInvoke($handle) } catch { }
         [pscustomobject]@{ WasRunning = $running; State = "$($shell.InvocationStateInfo.State)" }
         $shell.Dispose()
@@ -114,10 +119,11 @@ Describe 'A process killed in the middle of -Replace' {
         $script = Join-Path $script:folder 'replace.ps1'
         Set-Content $script "Import-Module '$env:LVSADMIN_MODULE'; `$ProgressPreference = 'SilentlyContinue'; Import-LvsRules -Path '$script:other' -Replace -Confirm:`$false"
         $process = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script -PassThru
-        while (-not $process.HasExited -and [IO.File]::ReadAllText('/proc/net/ip_vs') -eq $before) { Start-Sleep -Milliseconds 10 }
+        $deadline = (Get-Date).AddSeconds(300)
+        while (-not $process.HasExited -and [IO.File]::ReadAllText('/proc/net/ip_vs') -eq $before -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 10 }
         $process.HasExited | Should -BeFalse -Because 'the replace must still be running when it is killed'
         kill -9 $process.Id
-        $process.WaitForExit()
+        $process.WaitForExit(60000) | Should -BeTrue -Because 'a process killed with SIGKILL ends'
         $process.ExitCode | Should -Be 137
 
         $left = Compare-LvsRules -Path $script:other

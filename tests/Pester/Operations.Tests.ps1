@@ -48,7 +48,7 @@ Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holdi
 
     AfterEach {
         if (-not $script:client.HasExited) { $script:client.Kill() }
-        $script:client.WaitForExit()
+        $script:client.WaitForExit(30000) | Out-Null
     }
 
     It 'waits until the connection closes, then removes the server' {
@@ -91,7 +91,7 @@ Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holdi
 
     It 'with -IncludeInactive, a closed connection still counts until it leaves the table' {
         $script:client.Kill()
-        $script:client.WaitForExit()
+        $script:client.WaitForExit(30000) | Out-Null
         $closed = Wait-LvsResult -Probe { Get-LvsRealServer -Service $script:service -Address $script:busy.Address } -Done { param($server) $server.ActiveConnections -eq 0 }
         $closed.InactiveConnections | Should -BeGreaterThan 0 -Because 'the closed connection waits in FIN_WAIT or TIME_WAIT'
         (Wait-LvsRealServer -Service $script:service -Address $script:busy.Address -Timeout 5).Address | Should -Be $script:busy.Address

@@ -112,7 +112,10 @@ Describe 'Output from remoting' {
     It 'Invoke-Command ... { Get-LvsRealServer } | Where-Object Weight -eq 0 | Set-LvsRealServer works on what a job brings back' {
         # A background job runs in another process and hands its output over the remoting protocol.
         $module = $env:LVSADMIN_MODULE
-        $remote = Start-Job { Import-Module $using:module; Get-LvsRealServer } | Receive-Job -Wait -AutoRemoveJob
+        $job = Start-Job { Import-Module $using:module; Get-LvsRealServer }
+        $job | Wait-Job -Timeout 300 | Out-Null
+        $job.State | Should -Be 'Completed' -Because 'the job answers within 300 s'
+        $remote = $job | Receive-Job -AutoRemoveJob -Wait
         $remote[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.LvsAdmin.LvsRealServer'
         $remote | Where-Object Weight -eq 0 | Set-LvsRealServer -Weight 4
         (Get-LvsRealServer | Where-Object Weight -eq 4).Count | Should -Be 2

@@ -128,6 +128,9 @@ Describe 'A connection table of 20,000 entries' {
         ip neigh replace 10.250.0.1 lladdr $mac dev lvs-scale-c
         '-A -u 10.250.1.1:53 -s rr', '-a -u 10.250.1.1:53 -r 10.250.0.3:53 -g', '-A -u 10.250.1.1:54 -s rr', '-a -u 10.250.1.1:54 -r 10.250.0.3:54 -g' |
             Import-LvsRules -NetworkNamespace $script:ns -ErrorAction Stop
+        # UDP entries expire 300 s after their datagram by default: on a loaded machine the first ones
+        # could go before the table is read.
+        Set-LvsTimeout -Udp 7200 -NetworkNamespace $script:ns -ErrorAction Stop
         $payload = [byte[]]::new(8)
         $vip = [Net.IPAddress]::Parse('10.250.1.1')
         $targets = [Net.IPEndPoint]::new($vip, 53), [Net.IPEndPoint]::new($vip, 54)

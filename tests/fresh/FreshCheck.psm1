@@ -20,7 +20,7 @@ function Invoke-InPrivateNamespace {
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
     # Mount-FreshRoot checks that it is not in this namespace.
     $env:LVS_OUTER_MOUNT_NAMESPACE = & readlink /proc/self/ns/mnt
-    & setpriv --pdeathsig KILL timeout --kill-after=20 $TimeoutSeconds unshare --mount --propagation private --pid --fork --kill-child --mount-proc -- `
+    & setpriv --pdeathsig TERM timeout --kill-after=20 $TimeoutSeconds unshare --mount --propagation private --pid --fork --kill-child --mount-proc -- `
         $dotnet $pwsh -NoProfile -NonInteractive -File $ScriptPath @Arguments | Out-Host
     $status = $LASTEXITCODE
     if ($status -in 124, 137) { Write-Host "The check did not finish within $TimeoutSeconds s and was stopped." }

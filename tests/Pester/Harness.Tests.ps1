@@ -1,0 +1,77 @@
+# The harness cannot hurt the machine it runs on: FreshCheck deletes a root only when nothing is mounted
+# beneath it, mounts only in a private namespace, and a FreshCheck cut short (kill -9) leaves no mount
+# and no process, so that the next one deletes its root without reaching through into what was bound there.
+BeforeAll {
+    $repository = Split-Path (Split-Path $PSScriptRoot)
+    Import-Module (Join-Path $repository 'tests/harness/Harness.psm1') -Force
+    Import-Module (Join-Path $repository 'tests/fresh/FreshCheck.psm1') -Force
+    $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-harness-$PID"
+    $script:canary = Join-Path $script:folder 'canary'
+    $script:root = Join-Path $script:folder 'root'
+    New-Item -ItemType Directory -Force -Path $script:canary | Out-Null
+    Set-Content -Path (Join-Path $script:canary 'alive') -Value 'yes'
+    # A base as FreshCheck caches it: a tar of a root's top folders.
+    $skeleton = Join-Path $script:folder 'skeleton'
+    foreach ($name in 'proc', 'sys', 'dev', 'run', 'tmp', 'etc') { New-Item -ItemType Directory -Force -Path (Join-Path $skeleton $name) | Out-Null }
+    $script:base = Join-Path $script:folder 'base.tar'
+    tar -C $skeleton -cf $script:base .
+    $script:marker = Get-Random -Minimum 100000 -Maximum 999999
+}
+
+AfterAll {
+    foreach ($mount in Get-MountsBeneath $script:folder) { umount -l $mount 2>$null }
+    Remove-TreeSafely $script:folder
+}
+
+Describe 'FreshCheck roots' {
+    It 'are not deleted while something is mounted beneath them; the error names the mount and what to do' {
+        Reset-FreshRoot $script:root $script:base
+        mount --bind $script:canary (Join-Path $script:root 'dev')
+        try {
+            { Reset-FreshRoot $script:root $script:base } | Should -Throw "*$script:root/dev*umount*"
+            Join-Path $script:canary 'alive' | Should -Exist
+        }
+        finally { umount (Join-Path $script:root 'dev') }
+        Join-Path $script:canary 'alive' | Should -Exist
+    }
+
+    It 'are mounted only in a private mount namespace' {
+        { Mount-FreshRoot -Root $script:root -Dev $script:canary } | Should -Throw '*private mount namespace*'
+        Get-MountsBeneath $script:root | Should -BeNullOrEmpty
+    }
+
+    It 'cut short by kill -9 leave no mount and no process, and the next run spares what was bound' {
+        Reset-FreshRoot $script:root $script:base
+        $mounted = Join-Path $script:folder 'mounted'
+        $hold = Join-Path $script:folder 'hold.ps1'
+        # What FreshCheck does inside its namespaces, up to a long-running command in the root.
+        Set-Content -Path $hold -Value @"
+Import-Module '$repository/tests/fresh/FreshCheck.psm1'
+Mount-FreshRoot -Root '$script:root' -Dev '$script:canary'
+Start-Process -FilePath sleep -ArgumentList $script:marker
+Set-Content -Path '$mounted' -Value (Get-Content /proc/self/mountinfo | Where-Object { `$_ -like '*$script:root*' }).Count
+Start-Sleep -Seconds 600
+"@
+        $outer = Start-Process -FilePath ([Environment]::ProcessPath) -PassThru -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command',
+            "Import-Module '$repository/tests/fresh/FreshCheck.psm1'; Invoke-InPrivateNamespace -ScriptPath '$hold' -TimeoutSeconds 900"
+        $deadline = (Get-Date).AddSeconds(180)
+        while (-not (Test-Path $mounted) -and (Get-Date) -lt $deadline -and -not $outer.HasExited) { Start-Sleep -Milliseconds 250 }
+        $mounted | Should -Exist -Because 'the namespace mounted the root within 180 s'
+        [int](Get-Content $mounted) | Should -BeGreaterOrEqual 5
+        # Mounted there, not here.
+        Get-MountsBeneath $script:root | Should -BeNullOrEmpty
+        kill -9 $outer.Id
+        $deadline = (Get-Date).AddSeconds(60)
+        do {
+            $left = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | Where-Object {
+                    (Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction Ignore) -match "(sleep|hold\.ps1).*$script:marker|$([regex]::Escape($hold))" })
+            if (-not $left) { break }
+            Start-Sleep -Milliseconds 250
+        } while ((Get-Date) -lt $deadline)
+        $left | Should -BeNullOrEmpty -Because 'everything in the namespace dies with the killed check'
+        Get-MountsBeneath $script:root | Should -BeNullOrEmpty
+        Reset-FreshRoot $script:root $script:base
+        Join-Path $script:canary 'alive' | Should -Exist
+        Join-Path $script:root 'etc' | Should -Exist
+    }
+}
