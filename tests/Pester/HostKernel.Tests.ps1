@@ -20,7 +20,7 @@ BeforeAll {
     Invoke-Ipvsadm -a -t 10.200.0.1:80 -r 10.200.1.1:80 -m
     $script:outer = Get-IpvsadmRules
     # An operator's namespaces, named as the tests and the docs name theirs, each with a service.
-    $script:operatorNamespaces = 'lvs-test', 'lvs-client', 'lvs-rs1', 'lvs-diff-import', 'lvs-d1', 'lb-blue', 'lb-test', 'lb-backup'
+    $script:operatorNamespaces = 'lvs-test', 'lvs-client', 'lvs-rs1', 'lvs-diff-ipvsadm', 'lvs-diff-lvsadmin', 'lvs-d1', 'lb-blue', 'lb-test', 'lb-backup'
     $script:operatorRules = @{}
     foreach ($namespace in $script:operatorNamespaces) {
         Invoke-Checked ip netns add $namespace | Out-Null

@@ -38,8 +38,8 @@ function Get-PwshCommand {
 .DESCRIPTION
     A package may bring a daemon (openssh-server: sshd) that the tests run copies of their own. apt runs
     in a private mount namespace where invoke-rc.d and deb-systemd-invoke are bound to a script that
-    starts nothing: the binds die with apt, so no kill can leave a policy behind. Units it would enable
-    for the next boot are disabled afterwards.
+    starts nothing: the binds die with apt, so no kill can leave a policy behind. The units the packages
+    enable for the next boot are disabled afterwards.
 #>
 function Install-DebianPackages {
     param([string[]] $Packages, [string] $Purpose, [string] $ScratchFolder)
@@ -55,10 +55,9 @@ function Install-DebianPackages {
     & chmod 755 $startNothing
     $install = 'mount --bind "$0" /usr/sbin/invoke-rc.d && mount --bind "$0" /usr/bin/deb-systemd-invoke && exec apt-get install -y -qq --no-install-recommends "$@"'
     Invoke-Native unshare (@('--mount', '--propagation', 'private', '--', 'sh', '-c', $install, $startNothing) + $missing) -TimeoutSeconds 900 | Out-Null
-    $servicesNotToRun = @{ 'openssh-server' = 'ssh.service', 'ssh.socket' }
-    foreach ($unit in $missing | ForEach-Object { $servicesNotToRun[$_] } | Where-Object { $_ -and (Get-Command systemctl -ErrorAction Ignore) }) {
-        & systemctl disable --quiet $unit 2>$null
-    }
+    # What the packages enabled for the next boot (openssh-server: ssh), disabled again.
+    $units = @($missing | ForEach-Object { & dpkg-query -L $_ 2>$null } | Where-Object { $_ -match '^/(usr/)?lib/systemd/system/[^/@]+\.(service|socket|timer)$' } | Split-Path -Leaf)
+    if ($units -and (Get-Command systemctl -ErrorAction Ignore)) { & systemctl disable --quiet @units 2>$null }
 }
 
 function Get-MountsBeneath([string] $Path) {
