@@ -24,7 +24,7 @@ function Invoke-ModuleBuild {
     Remove-TreeSafely $publish
     Remove-TreeSafely $ModuleOut
     Invoke-Native dotnet @('publish', (Join-Path $script:Root 'src/LvsAdmin/LvsAdmin.csproj'), '-c', $Configuration,
-        '-r', (Get-RuntimeId), '--self-contained', 'false', '-o', $publish, '-v', 'quiet', '-nologo', '--disable-build-servers') -TimeoutSeconds 900
+        '-r', (Get-RuntimeId), '--self-contained', 'false', '-o', $publish, '-v', 'quiet', '-nologo', '--disable-build-servers') -TimeoutSeconds 900 | Out-Host
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-Item (Join-Path $script:Root 'LvsAdmin.psd1') $ModuleOut
     foreach ($file in 'LvsAdmin.dll', 'LvsAdmin.Core.dll', 'LvsAdmin.Format.ps1xml', 'LvsAdmin.Types.ps1xml') {

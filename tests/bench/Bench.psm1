@@ -35,7 +35,7 @@ function Invoke-Bench {
     if (Test-Path $floorSource) {
         Install-DebianPackages @('gcc', 'libc6-dev', 'linux-libc-dev') 'The benchmark''s floor' (Join-Path $benchOut 'scratch')
         $floor = Join-Path $benchOut 'ipvs-floor'
-        Invoke-Native gcc @('-O2', '-o', $floor, $floorSource)
+        Invoke-Native gcc @('-O2', '-o', $floor, $floorSource) | Out-Host
         $benchArgs += " -Floor '$floor'"
     }
     else {

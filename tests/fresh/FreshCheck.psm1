@@ -48,8 +48,8 @@ function Get-FreshBase([string] $Folder) {
     $staging = Join-Path $Folder 'staging'
     Remove-TreeSafely $staging
     Write-Step "debootstrap of Debian 12 (cached as $base)"
-    Invoke-Native debootstrap @('--variant=minbase', "--include=$script:FreshPackages", 'bookworm', $staging, (Get-DebianMirror)) -TimeoutSeconds 1800
-    Invoke-Native tar @('-C', $staging, '-cf', "$base.partial", '.') -TimeoutSeconds 600
+    Invoke-Native debootstrap @('--variant=minbase', "--include=$script:FreshPackages", 'bookworm', $staging, (Get-DebianMirror)) -TimeoutSeconds 1800 | Out-Host
+    Invoke-Native tar @('-C', $staging, '-cf', "$base.partial", '.') -TimeoutSeconds 600 | Out-Host
     Move-Item "$base.partial" $base
     Remove-TreeSafely $staging
     $base
@@ -62,7 +62,7 @@ function Get-FreshBase([string] $Folder) {
 function Reset-FreshRoot([string] $Root, [string] $Base) {
     Remove-TreeSafely $Root
     New-Item -ItemType Directory -Path $Root | Out-Null
-    Invoke-Native tar @('-C', $Root, '-xf', $Base) -TimeoutSeconds 600
+    Invoke-Native tar @('-C', $Root, '-xf', $Base) -TimeoutSeconds 600 | Out-Host
 }
 
 <#
@@ -88,10 +88,10 @@ function Mount-FreshRoot {
     }
     foreach ($mount in $binds) {
         New-Item -ItemType Directory -Force -Path $mount[-1] | Out-Null
-        Invoke-Native mount $mount -TimeoutSeconds 60
+        Invoke-Native mount $mount -TimeoutSeconds 60 | Out-Host
     }
     # Unmounting the rbind, had anyone to, must not reach the machine's /dev/pts and /dev/shm.
-    Invoke-Native mount @('--make-rslave', (Join-Path $Root 'dev')) -TimeoutSeconds 60
+    Invoke-Native mount @('--make-rslave', (Join-Path $Root 'dev')) -TimeoutSeconds 60 | Out-Host
 }
 
 <#

@@ -30,7 +30,7 @@ New-Item -ItemType SymbolicLink -Path (Join-Path $root 'usr/bin/dotnet') -Target
 Mount-FreshRoot -Root $root -Sdk $sdk
 $work = Join-Path $root 'work'
 Write-Step "Cloning $(git -C $Repository rev-parse --short HEAD) into the fresh root"
-Invoke-Native git @('clone', '-q', $Repository, (Join-Path $work 'project')) -TimeoutSeconds 300
+Invoke-Native git @('clone', '-q', $Repository, (Join-Path $work 'project')) -TimeoutSeconds 300 | Out-Host
 $shared = Join-Path (Split-Path $Repository) 'shared'
 if (Test-Path $shared) { Copy-Item $shared $work -Recurse }
 Write-Step 'CI in the fresh root: bash .ci/run'

@@ -80,7 +80,7 @@ function Remove-TreeSafely([string] $Path) {
         throw ("Not deleting ${Path}: these are mounted beneath it (left by a run that was cut short?): $($mounts -join ', '). " +
             "Deleting would delete through them. Unmount them first: umount -R --lazy <each>, deepest first, or reboot.")
     }
-    Invoke-Native rm @('-rf', '--one-file-system', '--', $Path) -TimeoutSeconds 600
+    Invoke-Native rm @('-rf', '--one-file-system', '--', $Path) -TimeoutSeconds 600 | Out-Host
 }
 
 <#

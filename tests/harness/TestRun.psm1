@@ -14,7 +14,7 @@ function Get-PesterManifest {
     $manifest = Join-Path (Get-NuGetFolder) "pester/$script:PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $manifest)) {
         # The test project carries a PackageDownload of Pester: restoring it fetches the module.
-        Invoke-Native dotnet @('restore', (Join-Path $script:Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj'), '-v', 'quiet', '--disable-build-servers') -TimeoutSeconds 600
+        Invoke-Native dotnet @('restore', (Join-Path $script:Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj'), '-v', 'quiet', '--disable-build-servers') -TimeoutSeconds 600 | Out-Host
     }
     if (-not (Test-Path $manifest)) { throw "Pester $script:PesterVersion was not restored to $manifest." }
     $manifest
@@ -136,7 +136,7 @@ function Invoke-TestRun {
         Write-Host 'xunit: not run (-NoBuild): only the kernel tests, with the module in out/LvsAdmin.'
     }
     else {
-        & $Build
+        & $Build | Out-Host
         $totals += Invoke-XunitTests $ResultsOut $Configuration
     }
     if ($SkipKernel) {
