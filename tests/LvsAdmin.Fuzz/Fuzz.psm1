@@ -15,13 +15,13 @@ function Invoke-Fuzz {
     $replayer = Join-Path $fuzzOut 'replay'
     $harness = Join-Path $fuzzOut 'harness'
     Write-Step "Fuzz: building the harness; instrumenting LvsAdmin.Core with SharpFuzz"
-    Invoke-Native dotnet @('build', (Join-Path $project 'LvsAdmin.Fuzz.csproj'), '-c', 'Release', '-o', $replayer, '-v', 'quiet', '-nologo', '--disable-build-servers') -TimeoutSeconds 900
+    Invoke-Native dotnet @('build', (Join-Path $project 'LvsAdmin.Fuzz.csproj'), '-c', 'Release', '-o', $replayer, '-v', 'quiet', '-nologo', '--disable-build-servers') -TimeoutSeconds 900 | Out-Host
     Copy-Item $replayer $harness -Recurse
     # Instrumented code reports to AFL's map, which exists only under afl-fuzz: replays use the copy left as built.
     Invoke-Native dotnet @('tool', 'run', 'sharpfuzz', (Join-Path $harness 'LvsAdmin.Core.dll')) | Out-Null
     New-Item -ItemType Directory -Path (Join-Path $fuzzOut 'findings') | Out-Null
     $netlinkSeeds = Join-Path $fuzzOut 'seeds/netlink'
-    Invoke-Native dotnet @((Join-Path $replayer 'LvsAdmin.Fuzz.dll'), 'seeds', $netlinkSeeds)
+    Invoke-Native dotnet @((Join-Path $replayer 'LvsAdmin.Fuzz.dll'), 'seeds', $netlinkSeeds) | Out-Host
     $settings = @{ AFL_SKIP_BIN_CHECK = '1'; AFL_SKIP_CPUFREQ = '1'; AFL_NO_AFFINITY = '1'; AFL_NO_UI = '1'; AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1' }
     foreach ($name in $settings.Keys) { Set-Item "env:$name" $settings[$name] }
     try {

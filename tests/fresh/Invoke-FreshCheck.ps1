@@ -22,7 +22,7 @@ Copy-Item /etc/apt/sources.list.d/* (Join-Path $root 'etc/apt/sources.list.d') -
 Copy-Item /etc/apt/apt.conf.d/* (Join-Path $root 'etc/apt/apt.conf.d') -Force -ErrorAction Ignore
 Copy-Item /etc/resolv.conf (Join-Path $root 'etc/resolv.conf') -Force
 Copy-Item /usr/local/share/ca-certificates/* (Join-Path $root 'usr/local/share/ca-certificates') -Force -ErrorAction Ignore
-Invoke-Native chroot @($root, 'update-ca-certificates') -TimeoutSeconds 120 | Out-Null
+Invoke-Native chroot @($root, '/usr/bin/env', 'TMPDIR=/tmp', 'update-ca-certificates') -TimeoutSeconds 120 | Out-Null
 # The .NET SDK, as the machine has it, read-only.
 $sdk = Split-Path (Get-Item (Get-Command dotnet).Source).ResolvedTarget
 if (-not $sdk) { $sdk = Split-Path (Get-Command dotnet).Source }
