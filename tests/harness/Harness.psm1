@@ -54,7 +54,11 @@ function Install-DebianPackages {
     Set-Content -Path $startNothing -Value "#!/bin/sh`nexit 0"
     & chmod 755 $startNothing
     $install = 'mount --bind "$0" /usr/sbin/invoke-rc.d && mount --bind "$0" /usr/bin/deb-systemd-invoke && exec apt-get install -y -qq --no-install-recommends "$@"'
-    Invoke-Native unshare (@('--mount', '--propagation', 'private', '--', 'sh', '-c', $install, $startNothing) + $missing) -TimeoutSeconds 900 | Out-Null
+    # In a chroot / is no mount point and cannot be made private: there the binds keep the propagation of
+    # the chroot's mounts (FreshCheck's are private to it).
+    $rootIsMount = [bool](Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/' })
+    $propagation = if ($rootIsMount) { 'private' } else { 'unchanged' }
+    Invoke-Native unshare (@('--mount', '--propagation', $propagation, '--', 'sh', '-c', $install, $startNothing) + $missing) -TimeoutSeconds 900 | Out-Null
     # What the packages enabled for the next boot (openssh-server: ssh), disabled again.
     $units = @($missing | ForEach-Object { & dpkg-query -L $_ 2>$null } | Where-Object { $_ -match '^/(usr/)?lib/systemd/system/[^/@]+\.(service|socket|timer)$' } | Split-Path -Leaf)
     if ($units -and (Get-Command systemctl -ErrorAction Ignore)) { & systemctl disable --quiet @units 2>$null }
@@ -120,9 +124,9 @@ function Compare-MachineState($Before, $After) {
     foreach ($mount in & $new 'Mounts') { "mount $mount" }
     foreach ($namespace in & $new 'Namespaces') { "network namespace /run/netns/$namespace" }
     foreach ($socket in & $new 'Sockets') { "listening socket $socket" }
-    foreach ($file in & $new 'TempFiles') { "file $file" }
     $ancestors = [System.Collections.Generic.HashSet[int]]::new()
     for ($id = $PID; $After.Processes.ContainsKey($id) -and $ancestors.Add($id); $id = $After.Processes[$id].Parent) { }
+    $theirs = [System.Collections.Generic.HashSet[int]]::new()
     foreach ($id in $After.Processes.Keys) {
         $process = $After.Processes[$id]
         $isNew = -not ($Before.Processes.ContainsKey($id) -and $Before.Processes[$id].Started -eq $process.Started)
@@ -131,7 +135,13 @@ function Compare-MachineState($Before, $After) {
         while ($parent -gt 1 -and $After.Processes.ContainsKey($parent) -and -not $ancestors.Contains($parent) -and -not $Before.Processes.ContainsKey($parent)) {
             $parent = $After.Processes[$parent].Parent
         }
-        if ($parent -le 1 -or $ancestors.Contains($parent)) { "process $id ($($process.Command))" }
+        if ($parent -le 1 -or $ancestors.Contains($parent)) { "process $id ($($process.Command))" } else { [void]$theirs.Add($id) }
+    }
+    # .NET names its runtime's files in /tmp by process (dotnet-diagnostic-PID-..., clr-debug-pipe-PID-...,
+    # CoreFxPipe_...PID...): those of a process that runs on and is not the run's are that process's.
+    foreach ($file in & $new 'TempFiles') {
+        $owner = if ((Split-Path $file -Leaf) -match '^(dotnet-diagnostic|clr-debug-pipe)-(\d+)-|^CoreFxPipe_.*\.(\d+)\.') { [int]"$($Matches[2])$($Matches[3])" }
+        if (-not ($owner -and ($theirs.Contains($owner) -or $Before.Processes.ContainsKey($owner)) -and $After.Processes.ContainsKey($owner))) { "file $file" }
     }
 }
 
