@@ -168,10 +168,7 @@ function Move-LvsVirtualAddress {
 }
 
 function Remove-LvsDirectorPair {
-    foreach ($name in $script:Directors.Keys) {
-        $pidFile = Join-Path $script:SshFolder "$Name.pid"
-        if (Test-Path $pidFile) { kill (Get-Content $pidFile) 2>$null }
-    }
+    # Each sshd runs in its director's namespace and goes with its processes: no PID is read from a file.
     foreach ($ns in 'lvs-ha-client', 'lvs-ha-rs', 'lvs-d1', 'lvs-d2', 'lvs-ha-switch') {
         if (@(ip netns list) -match "^$ns\b") { Remove-LvsNamespace $ns }
     }
