@@ -116,7 +116,7 @@ switch ($Task) {
         Set-Content -Path $script -Value "Import-Module '$ModuleOut/LvsAdmin.psd1'`n$Command"
         $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
         Write-Step "Sandbox: $(Get-TestKernelName)$(if (-not (Test-HostIpvs)) { ' (pwsh takes a few seconds to start there)' })"
-        $status = Invoke-InTestKernel -Name 'sandbox' -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400
+        $status = Wait-TestKernel (Start-TestKernel -Name 'sandbox' -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400)
     }
     'Bench' {
         Import-Module (Join-Path $PSScriptRoot 'tests/bench/Bench.psm1')

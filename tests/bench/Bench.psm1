@@ -43,7 +43,7 @@ function Invoke-Bench {
     }
     Write-Step "Bench in $(Get-TestKernelName)"
     # The scale runs' 500,000 rules take the kernel and the pwsh reading them more than the tests' 3 GB.
-    Invoke-InTestKernel -Name 'bench' -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n" -MemorySize '8G' -TimeoutSeconds 10800
+    Wait-TestKernel (Start-TestKernel -Name 'bench' -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n" -MemorySize '8G' -TimeoutSeconds 10800)
 }
 
 Export-ModuleMember -Function Invoke-Bench

@@ -64,7 +64,6 @@ function Invoke-PesterTests {
     if ($hostKernel) { $Kernels = 1 }
     $shares = @(Split-PesterFiles $files ([math]::Min($Kernels, $files.Count)))
     $kernelName = Get-TestKernelName
-    if ($hostKernel) { Install-TestPackages } else { Install-TestPackages -WithUml }
     Write-Step "Pester in $kernelName$(if ($shares.Count -gt 1) { ", $($shares.Count) kernels at once" })"
     $started = Get-Date
     $jobs = for ($i = 0; $i -lt $shares.Count; $i++) {

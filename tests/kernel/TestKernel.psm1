@@ -51,6 +51,8 @@ function Get-JobEnvironment {
 .SYNOPSIS
     Starts a shell script in a kernel with IPVS, without waiting; Wait-TestKernel collects it.
 .DESCRIPTION
+    The packages the jobs call (ipvsadm and the rest; user-mode Linux where it is the kernel) are
+    installed first when missing.
     Host path: unshare gives the job its own network, mount and PID namespaces, a private tmpfs on /tmp
     and /run/netns, and kills everything in them when the job ends or this process dies. UML path: the
     kernel is a child of this process (killed with it), with its own job, exit-status and log files under
@@ -74,13 +76,17 @@ function Start-TestKernel {
     # The kernel (or unshare) dies with this process: a killed run leaves no kernel behind.
     # An interactive job keeps the terminal: timeout stays in its process group (--foreground).
     $command = @('setpriv', '--pdeathsig', 'TERM', 'timeout', '--kill-after=20') + @(if ($Interactive) { '--foreground' }) + "$TimeoutSeconds"
-    if (Test-HostIpvs) {
+    $hostKernel = Test-HostIpvs
+    Install-TestPackages -WithUml:(-not $hostKernel)
+    if ($hostKernel) {
         $isolate = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns && ' +
             'mount -t sysfs sysfs /sys && ip link set lo up && export TMPDIR=/tmp && /bin/sh "$0"; echo $? > "$1"'
         $command += @('unshare', '--net', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--', 'sh', '-c', $isolate, $job, $exitFile)
     }
     else {
-        Install-TestPackages -WithUml
+        # An interactive timeout signals only its child, not UML's helper processes: a PID namespace of
+        # their own dies with that child.
+        if ($Interactive) { $command += @('unshare', '--pid', '--fork', '--kill-child') }
         # The guest's memory is a file in TMPDIR, deleted as soon as it is made: on tmpfs, as UML wants it.
         $command += @('env', 'TMPDIR=/dev/shm', 'linux.uml', "mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
             "init=$(Join-Path $PSScriptRoot 'uml-init.sh')", "uml_dir=$folder", "umid=$Name", 'con=null', 'con0=fd:0,fd:1', 'quiet',
@@ -114,7 +120,8 @@ function Show-NewOutput($Kernel, [switch] $Prefix) {
 <#
 .SYNOPSIS
     Waits for started kernels, showing their output as it comes (each line prefixed with its kernel's name
-    when there are several), and returns each one's exit status (-1 when the job did not finish).
+    when there are several; an interactive one writes to the terminal itself), and returns each one's exit
+    status (-1 when the job did not finish). Each is stopped by its own time limit.
 #>
 function Wait-TestKernel {
     param([Parameter(Mandatory)] [object[]] $Kernel)
@@ -144,28 +151,4 @@ function Wait-TestKernel {
     }
 }
 
-<#
-.SYNOPSIS
-    Runs a shell script in a kernel with IPVS and returns its exit status.
-#>
-function Invoke-InTestKernel {
-    param(
-        [Parameter(Mandatory)] [string] $Name,
-        [Parameter(Mandatory)] [string] $Script,
-        [string] $MemorySize = '3G',
-        [int] $TimeoutSeconds = 1800,
-        [switch] $Interactive
-    )
-    $kernel = Start-TestKernel @PSBoundParameters
-    if ($Interactive) {
-        try {
-            if (-not $kernel.Process.WaitForExit($TimeoutSeconds * 1000 + 30000)) { throw "The test kernel '$Name' did not stop." }
-        }
-        finally { if (-not $kernel.Process.HasExited) { $kernel.Process.Kill($true) } }
-        if (Test-Path $kernel.ExitFile) { return [int](Get-Content $kernel.ExitFile -Raw).Trim() }
-        return -1
-    }
-    Wait-TestKernel $kernel
-}
-
-Export-ModuleMember -Function Test-HostIpvs, Get-TestKernelName, Install-TestPackages, Start-TestKernel, Wait-TestKernel, Invoke-InTestKernel
+Export-ModuleMember -Function Test-HostIpvs, Get-TestKernelName, Start-TestKernel, Wait-TestKernel
