@@ -43,12 +43,13 @@ function Invoke-XunitTests([string] $ResultsOut, [string] $Configuration) {
 #>
 function Split-PesterFiles([string[]] $Files, [int] $Count) {
     $longest = ($script:Durations.Values | Measure-Object -Maximum).Maximum
+    $seconds = @{}
+    foreach ($file in $Files) { $seconds[$file] = if ($script:Durations.Contains($file)) { $script:Durations[$file] } else { $longest } }
     $shares = @(1..$Count | ForEach-Object { [pscustomobject]@{ Files = [System.Collections.Generic.List[string]]::new(); Seconds = 0.0 } })
-    $ordered = $Files | Sort-Object @{ Expression = { if ($script:Durations.Contains($_)) { $script:Durations[$_] } else { $longest } }; Descending = $true }, @{ Expression = { $_ } }
-    foreach ($file in $ordered) {
+    foreach ($file in $Files | Sort-Object @{ Expression = { $seconds[$_] }; Descending = $true }, @{ Expression = { $_ } }) {
         $share = $shares | Sort-Object Seconds | Select-Object -First 1
         $share.Files.Add($file)
-        $share.Seconds += $(if ($script:Durations.Contains($file)) { $script:Durations[$file] } else { $longest })
+        $share.Seconds += $seconds[$file]
     }
     @($shares | Where-Object { $_.Files.Count })
 }
@@ -74,7 +75,7 @@ function Invoke-PesterTests {
         $runArgs = "-PesterManifest '$pester' -ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$resultPath' -Files '$($shares[$i].Files -join ',')'"
         [pscustomobject]@{
             ResultPath = $resultPath
-            Kernel     = Start-TestKernel -Name $name -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n" -TimeoutSeconds 1800
+            Kernel     = Start-TestKernel -Name $name -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n" -TimeoutSeconds 3000
         }
     }
     $statuses = @(Wait-TestKernel @($jobs.Kernel))
