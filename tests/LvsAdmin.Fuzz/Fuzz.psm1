@@ -10,7 +10,7 @@ function Invoke-Fuzz {
     param([Parameter(Mandatory)] [string] $Out, [int] $SecondsPerTarget = 120)
     $fuzzOut = Join-Path $Out 'fuzz'
     Remove-TreeSafely $fuzzOut
-    Install-DebianPackages @('afl++') 'Fuzzing' (Join-Path $fuzzOut 'scratch')
+    Install-DebianPackages @('afl++') 'Fuzzing'
     $project = $PSScriptRoot
     $replayer = Join-Path $fuzzOut 'replay'
     $harness = Join-Path $fuzzOut 'harness'

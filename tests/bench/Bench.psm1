@@ -26,14 +26,14 @@ function Invoke-Bench {
     )
     $benchOut = Join-Path $Out 'bench'
     New-Item -ItemType Directory -Force -Path $benchOut | Out-Null
-    Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark' (Join-Path $benchOut 'scratch')
+    Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark'
     $runner = Join-Path $PSScriptRoot 'Invoke-LvsBench.ps1'
     $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services '$(Join-Sizes $Services)' -RealServers $RealServers" +
         " -ScaleServices '$(Join-Sizes $ScaleServices)' -ScaleRealServers '$(Join-Sizes $ScaleRealServers)' -ScaleConnections '$(Join-Sizes $ScaleConnections)'"
     # The kernel's floor for adds and dumps: the minimal batched C sender beside the repository.
     $floorSource = Join-Path $Repository '../shared/tools/ipvs-floor.c'
     if (Test-Path $floorSource) {
-        Install-DebianPackages @('gcc', 'libc6-dev', 'linux-libc-dev') 'The benchmark''s floor' (Join-Path $benchOut 'scratch')
+        Install-DebianPackages @('gcc', 'libc6-dev', 'linux-libc-dev') 'The benchmark''s floor'
         $floor = Join-Path $benchOut 'ipvs-floor'
         Invoke-Native gcc @('-O2', '-o', $floor, $floorSource) | Out-Host
         $benchArgs += " -Floor '$floor'"

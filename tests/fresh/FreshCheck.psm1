@@ -108,7 +108,7 @@ function Invoke-FreshCheck {
         throw ("Mounts were left under $fresh by a FreshCheck of an earlier version: $($left -join ', '). " +
             "Nothing was deleted. Unmount them first (umount -R --lazy <each>, deepest first), then run again.")
     }
-    Install-DebianPackages @('debootstrap') 'FreshCheck' (Join-Path $fresh 'scratch')
+    Install-DebianPackages @('debootstrap') 'FreshCheck'
     $inner = Join-Path $PSScriptRoot 'Invoke-FreshCheck.ps1'
     Invoke-InPrivateNamespace -ScriptPath $inner -Arguments @('-Repository', $Repository, '-Folder', $fresh) -TimeoutSeconds 5400
 }

@@ -42,17 +42,14 @@ function Get-PwshCommand {
     enable for the next boot are disabled afterwards.
 #>
 function Install-DebianPackages {
-    param([string[]] $Packages, [string] $Purpose, [string] $ScratchFolder)
+    param([string[]] $Packages, [string] $Purpose)
     $missing = @($Packages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
     if (-not $missing) { return }
     if ((id -u) -ne '0') { throw "$Purpose needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
     Write-Step "Installing $($missing -join ', ') from Debian's packages"
     $env:DEBIAN_FRONTEND = 'noninteractive'
     Invoke-Native apt-get @('update', '-qq') -TimeoutSeconds 300 | Out-Null
-    New-Item -ItemType Directory -Force -Path $ScratchFolder | Out-Null
-    $startNothing = Join-Path $ScratchFolder 'start-nothing'
-    Set-Content -Path $startNothing -Value "#!/bin/sh`nexit 0"
-    & chmod 755 $startNothing
+    $startNothing = Join-Path $PSScriptRoot 'start-nothing'
     $install = 'mount --bind "$0" /usr/sbin/invoke-rc.d && mount --bind "$0" /usr/bin/deb-systemd-invoke && exec apt-get install -y -qq --no-install-recommends "$@"'
     # In a chroot / is no mount point and cannot be made private: there the binds keep the propagation of
     # the chroot's mounts (FreshCheck's are private to it).

@@ -19,7 +19,7 @@ function Test-HostIpvs {
     # Loadable only where the running kernel ships the module; modprobe (kmod) is installed just for that.
     $module = Get-ChildItem "/lib/modules/$(uname -r)/kernel/net/netfilter/ipvs" -Filter 'ip_vs.ko*' -ErrorAction Ignore
     if (-not $module) { return $false }
-    Install-DebianPackages @('kmod') 'Loading the host kernel''s IPVS module' (Join-Path $script:KernelOut 'scratch')
+    Install-DebianPackages @('kmod') 'Loading the host kernel''s IPVS module'
     & modprobe ip_vs 2>$null
     Test-Path /proc/net/ip_vs
 }
@@ -31,7 +31,7 @@ function Get-TestKernelName {
 
 function Install-TestPackages([switch] $WithUml) {
     $packages = if ($WithUml) { @('user-mode-linux') + $script:TestPackages } else { $script:TestPackages }
-    Install-DebianPackages $packages 'The kernel tests' (Join-Path $script:KernelOut 'scratch')
+    Install-DebianPackages $packages 'The kernel tests'
 }
 
 function Get-UmlModules {
