@@ -22,6 +22,13 @@ BeforeAll {
     $script:maml = [xml](Get-Content -Raw (Join-Path (Split-Path $env:LVSADMIN_MODULE) 'en-US/LvsAdmin.dll-Help.xml'))
 }
 
+AfterAll {
+    # The namespaces the examples name, made for them below.
+    foreach ($namespace in 'lb-blue', 'lb-test', 'lb-backup') {
+        if (Test-Path "/run/netns/$namespace") { Remove-LvsNamespace $namespace }
+    }
+}
+
 Describe 'Help of <Name>' -ForEach $script:commands {
     BeforeAll {
         $command = Get-Command $Name

@@ -23,6 +23,8 @@ BeforeAll {
     $script:operatorNamespaces = 'lvs-test', 'lvs-client', 'lvs-rs1', 'lvs-diff-ipvsadm', 'lvs-diff-lvsadmin', 'lvs-d1', 'lb-blue', 'lb-test', 'lb-backup'
     $script:operatorRules = @{}
     foreach ($namespace in $script:operatorNamespaces) {
+        # One left by another file in this kernel becomes the operator's, made anew.
+        if (Test-Path "/run/netns/$namespace") { Remove-LvsNamespace $namespace }
         Invoke-Checked ip netns add $namespace | Out-Null
         Invoke-Checked ip netns exec $namespace ipvsadm -A -t 10.201.0.1:443 -s wlc | Out-Null
         $script:operatorRules[$namespace] = @(ip netns exec $namespace ipvsadm -Sn)
