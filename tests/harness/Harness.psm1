@@ -113,8 +113,9 @@ function Get-MachineState {
 .SYNOPSIS
     What is on the machine now that was not before: one line each.
 .DESCRIPTION
-    A process counts when it is new and either descends from this one or was orphaned to PID 1;
-    new processes of trees that were already running (another user's shell) are theirs, not the run's.
+    A process counts when it is new and either descends from this one or was orphaned to PID 1; new
+    processes of trees that were already running (another user's shell, a sibling started by the shell
+    that started this run) are theirs, not the run's.
 #>
 function Compare-MachineState($Before, $After) {
     $new = { param($name) @($After.$name | Where-Object { $_ -notin $Before.$name }) }
@@ -129,10 +130,10 @@ function Compare-MachineState($Before, $After) {
         $isNew = -not ($Before.Processes.ContainsKey($id) -and $Before.Processes[$id].Started -eq $process.Started)
         if (-not $isNew -or $ancestors.Contains($id) -or -not $process.Command) { continue }
         $parent = $process.Parent
-        while ($parent -gt 1 -and $After.Processes.ContainsKey($parent) -and -not $ancestors.Contains($parent) -and -not $Before.Processes.ContainsKey($parent)) {
+        while ($parent -gt 1 -and $parent -ne $PID -and $After.Processes.ContainsKey($parent) -and -not $ancestors.Contains($parent) -and -not $Before.Processes.ContainsKey($parent)) {
             $parent = $After.Processes[$parent].Parent
         }
-        if ($parent -le 1 -or $ancestors.Contains($parent)) { "process $id ($($process.Command))" } else { [void]$theirs.Add($id) }
+        if ($parent -le 1 -or $parent -eq $PID) { "process $id ($($process.Command))" } else { [void]$theirs.Add($id) }
     }
     # .NET names its runtime's files in /tmp by process (dotnet-diagnostic-PID-..., clr-debug-pipe-PID-...,
     # CoreFxPipe_...PID...): those of a process that runs on and is not the run's are that process's.
