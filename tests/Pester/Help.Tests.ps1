@@ -122,19 +122,25 @@ Describe 'Example <Number> of <Name>: <Title>' -ForEach $script:examples {
             '-A -u [2001:db8::1]:53 -s rr'
             '-A -f 5 -s rr'
         ) | ipvsadm -R
-        foreach ($namespace in 'lb-blue', 'lb-test', 'lb-backup') {
-            if (-not (Test-Path "/run/netns/$namespace")) { ip netns add $namespace; ip -n $namespace link set lo up }
-            ip netns exec $namespace ipvsadm -C
-        }
-        if (-not (Test-Path /sys/class/net/eth0)) {
-            ip link add eth0 type veth peer name eth0-peer
-            # A sync daemon on an interface without an address can take the kernel a long time to stop.
-            ip addr add 10.99.200.1/24 dev eth0
-            ip link set eth0 up
-            ip link set eth0-peer up
+        # What only some examples use is made for those alone: the docs' namespaces, and a sync daemon
+        # (starting and stopping one costs the kernel seconds).
+        if ($Code -match '\blb-') {
+            foreach ($namespace in 'lb-blue', 'lb-test', 'lb-backup') {
+                if (-not (Test-Path "/run/netns/$namespace")) { ip netns add $namespace; ip -n $namespace link set lo up }
+                ip netns exec $namespace ipvsadm -C
+            }
         }
         Get-LvsSyncDaemon | Stop-LvsSyncDaemon
-        Start-LvsSyncDaemon -State Backup -Interface eth0
+        if ($Code -match 'SyncDaemon') {
+            if (-not (Test-Path /sys/class/net/eth0)) {
+                ip link add eth0 type veth peer name eth0-peer
+                # A sync daemon on an interface without an address can take the kernel a long time to stop.
+                ip addr add 10.99.200.1/24 dev eth0
+                ip link set eth0 up
+                ip link set eth0-peer up
+            }
+            Start-LvsSyncDaemon -State Backup -Interface eth0
+        }
         $script:workspace = Join-Path ([IO.Path]::GetTempPath()) "lvs-example-$Name-$Number"
         New-Item -ItemType Directory -Force -Path $script:workspace | Out-Null
     }
