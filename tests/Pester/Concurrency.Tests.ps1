@@ -8,7 +8,7 @@ BeforeAll {
     New-Item -ItemType Directory -Path $script:folder | Out-Null
     $go = Join-Path $script:folder 'go'
 
-    # Each writer: 150 services of its own (10.70.<block>.N, each with a real server), then the ten shared
+    # Each writer: 60 services of its own (10.70.<block>.N, each with a real server), then the ten shared
     # ones (10.70.9.N); its errors as "id|message" lines in <block>.errors.
     $writer = @'
 param($block, $go, $folder)
@@ -17,7 +17,7 @@ $ProgressPreference = 'SilentlyContinue'
 New-Item -ItemType File (Join-Path $folder "$block.ready") | Out-Null
 while (-not (Test-Path $go)) { Start-Sleep -Milliseconds 20 }
 $failures = @()
-1..150 | ForEach-Object { New-LvsService -Address "10.70.$block.$_" -Port 80 -Scheduler rr -PassThru } |
+1..60 | ForEach-Object { New-LvsService -Address "10.70.$block.$_" -Port 80 -Scheduler rr -PassThru } |
     New-LvsRealServer -Address 192.168.70.1 -ForwardingMethod Masquerade -ErrorVariable +failures -ErrorAction SilentlyContinue
 1..10 | ForEach-Object { New-LvsService -Address "10.70.9.$_" -Port 80 -Scheduler rr -ErrorVariable +failures -ErrorAction SilentlyContinue }
 @($failures | ForEach-Object { "$($_.FullyQualifiedErrorId)|$_" }) | Set-Content (Join-Path $folder "$block.errors")
@@ -53,7 +53,7 @@ Describe 'Writers and readers at once' {
         }
         Wait-LvsResult -Probe { (Test-Path (Join-Path $script:folder '1.ready')) -and (Test-Path (Join-Path $script:folder '2.ready')) } -Done { $args[0] } -Seconds 120 | Out-Null
         New-Item -ItemType File $go | Out-Null
-        $ipvsadmErrors = @(foreach ($n in 1..60) {
+        $ipvsadmErrors = @(foreach ($n in 1..30) {
                 ipvsadm -A -t "10.70.3.${n}:80" -s wlc 2>&1 | Where-Object { $_ }
                 ipvsadm -Ln | Out-Null
             })
@@ -86,10 +86,10 @@ Describe 'Writers and readers at once' {
         $script:ipvsadmErrors | Should -BeNullOrEmpty
         $rules = Get-IpvsadmRules
         foreach ($block in 1, 2) {
-            @($rules | Where-Object { $_ -match "^-A -t 10\.70\.$block\.\d+:80 -s rr$" }) | Should -HaveCount 150
-            @($rules | Where-Object { $_ -match "^-a -t 10\.70\.$block\.\d+:80 -r 192\.168\.70\.1:80 -m -w 1$" }) | Should -HaveCount 150
+            @($rules | Where-Object { $_ -match "^-A -t 10\.70\.$block\.\d+:80 -s rr$" }) | Should -HaveCount 60
+            @($rules | Where-Object { $_ -match "^-a -t 10\.70\.$block\.\d+:80 -r 192\.168\.70\.1:80 -m -w 1$" }) | Should -HaveCount 60
         }
-        @($rules | Where-Object { $_ -match '^-A -t 10\.70\.3\.\d+:80 -s wlc$' }) | Should -HaveCount 60
+        @($rules | Where-Object { $_ -match '^-A -t 10\.70\.3\.\d+:80 -s wlc$' }) | Should -HaveCount 30
     }
 
     It 'adds each shared service once, and the other writer''s attempt is an error naming it' {

@@ -90,7 +90,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($name in 'lvs-diff-ipvsadm', 'lvs-diff-lvsadmin', 'lvs-diff-export', 'lvs-diff-target', 'lvs-diff-invalid') {
+    foreach ($name in 'lvsadmin-test-diff-ipvsadm', 'lvsadmin-test-diff-lvsadmin', 'lvsadmin-test-diff-export', 'lvsadmin-test-diff-target', 'lvsadmin-test-diff-invalid') {
         if (@(ip netns list) -match "^$name\b") { ip netns delete $name }
     }
     Remove-Item $script:folder -Recurse -Force -ErrorAction Ignore
@@ -98,17 +98,17 @@ AfterAll {
 
 Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
     BeforeAll {
-        New-TestNamespace lvs-diff-ipvsadm
-        New-TestNamespace lvs-diff-lvsadmin
-        $script:theirs = Invoke-IpvsadmRestore lvs-diff-ipvsadm $script:firstPath
-        Import-LvsRules -Path $script:firstPath -NetworkNamespace lvs-diff-lvsadmin -ErrorAction SilentlyContinue -ErrorVariable ourRefusals
+        New-TestNamespace lvsadmin-test-diff-ipvsadm
+        New-TestNamespace lvsadmin-test-diff-lvsadmin
+        $script:theirs = Invoke-IpvsadmRestore lvsadmin-test-diff-ipvsadm $script:firstPath
+        Import-LvsRules -Path $script:firstPath -NetworkNamespace lvsadmin-test-diff-lvsadmin -ErrorAction SilentlyContinue -ErrorVariable ourRefusals
         $script:ourRefusals = @($ourRefusals)
     }
 
     It 'the input is large and varied: at least the rules asked for, some of them refused by the kernel' {
         $script:first.Lines.Count | Should -BeGreaterOrEqual $script:ruleCount
         $script:theirs.Refusals.Count | Should -BeGreaterThan 0 -Because 'the input carries rules the kernel refuses (duplicates, missing services)'
-        @(ip netns exec lvs-diff-ipvsadm ipvsadm -Sn).Count | Should -BeGreaterThan ($script:ruleCount / 2)
+        @(ip netns exec lvsadmin-test-diff-ipvsadm ipvsadm -Sn).Count | Should -BeGreaterThan ($script:ruleCount / 2)
     }
 
     It 'both refuse the same number of rules, and go on after each' {
@@ -116,49 +116,49 @@ Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
     }
 
     It 'leaves tables equal as ipvsadm -Sn and ipvsadm -Ln --thresholds show them' {
-        $ours = Get-IpvsadmView lvs-diff-lvsadmin
-        $reference = Get-IpvsadmView lvs-diff-ipvsadm
+        $ours = Get-IpvsadmView lvsadmin-test-diff-lvsadmin
+        $reference = Get-IpvsadmView lvsadmin-test-diff-ipvsadm
         $difference = Compare-Object $reference $ours -SyncWindow 0 | Select-Object -First 10 | Out-String
         $difference | Should -BeNullOrEmpty
         $ours.Count | Should -Be $reference.Count
     }
 
     It 'leaves tables equal as Get-LvsService and Get-LvsRealServer read them' {
-        $ours = @(Get-LvsView lvs-diff-lvsadmin | Sort-Object)
-        $reference = @(Get-LvsView lvs-diff-ipvsadm | Sort-Object)
+        $ours = @(Get-LvsView lvsadmin-test-diff-lvsadmin | Sort-Object)
+        $reference = @(Get-LvsView lvsadmin-test-diff-ipvsadm | Sort-Object)
         $ours.Count | Should -BeGreaterThan 0
         Compare-Object $reference $ours -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
     }
 
     It 'Export-LvsRules writes the lines ipvsadm -Sn writes, thresholds and unsigned marks aside' {
-        $exported = @(Export-LvsRules -NetworkNamespace lvs-diff-ipvsadm | ForEach-Object { $_ -replace ' -x \d+', '' -replace ' -y \d+', '' })
-        $saved = @(ip netns exec lvs-diff-ipvsadm ipvsadm -Sn | ForEach-Object { ConvertTo-Unsigned $_ })
+        $exported = @(Export-LvsRules -NetworkNamespace lvsadmin-test-diff-ipvsadm | ForEach-Object { $_ -replace ' -x \d+', '' -replace ' -y \d+', '' })
+        $saved = @(ip netns exec lvsadmin-test-diff-ipvsadm ipvsadm -Sn | ForEach-Object { ConvertTo-Unsigned $_ })
         Compare-Object $saved $exported -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
         $exported.Count | Should -Be $saved.Count
     }
 
     It 'Export-LvsRules | ipvsadm -R rebuilds the table ipvsadm made, thresholds included' {
-        New-TestNamespace lvs-diff-export
-        Export-LvsRules -NetworkNamespace lvs-diff-ipvsadm | ip netns exec lvs-diff-export ipvsadm -R
+        New-TestNamespace lvsadmin-test-diff-export
+        Export-LvsRules -NetworkNamespace lvsadmin-test-diff-ipvsadm | ip netns exec lvsadmin-test-diff-export ipvsadm -R
         $LASTEXITCODE | Should -Be 0
-        Compare-Object (Get-IpvsadmView lvs-diff-ipvsadm) (Get-IpvsadmView lvs-diff-export) -SyncWindow 0 | Out-String | Should -BeNullOrEmpty
+        Compare-Object (Get-IpvsadmView lvsadmin-test-diff-ipvsadm) (Get-IpvsadmView lvsadmin-test-diff-export) -SyncWindow 0 | Out-String | Should -BeNullOrEmpty
     }
 }
 
 Describe 'A line ipvsadm refuses, LvsAdmin refuses too, and neither changes the table: <Line>' -ForEach $invalidLines {
-    BeforeAll { New-TestNamespace lvs-diff-invalid }
+    BeforeAll { New-TestNamespace lvsadmin-test-diff-invalid }
 
     It 'refused by both' {
         $path = Join-Path $script:folder 'invalid.rules'
         Set-Content -Path $path -Value '-A -t 10.66.0.1:80 -s rr', $Line
-        ip netns exec lvs-diff-invalid ipvsadm -C
-        $theirs = Invoke-IpvsadmRestore lvs-diff-invalid $path
+        ip netns exec lvsadmin-test-diff-invalid ipvsadm -C
+        $theirs = Invoke-IpvsadmRestore lvsadmin-test-diff-invalid $path
         $theirsRefused = $theirs.ExitCode -ne 0 -or $theirs.Refusals.Count -gt 0
-        ip netns exec lvs-diff-invalid ipvsadm -C
-        $oursRefused = try { Import-LvsRules -Path $path -NetworkNamespace lvs-diff-invalid -ErrorAction Stop; $false } catch { $true }
+        ip netns exec lvsadmin-test-diff-invalid ipvsadm -C
+        $oursRefused = try { Import-LvsRules -Path $path -NetworkNamespace lvsadmin-test-diff-invalid -ErrorAction Stop; $false } catch { $true }
         "ipvsadm refused: $theirsRefused, LvsAdmin refused: $oursRefused" | Should -Be 'ipvsadm refused: True, LvsAdmin refused: True'
         # Nothing from a file that does not parse is applied; the rule before it is not either.
-        @(ip netns exec lvs-diff-invalid ipvsadm -Sn) | Should -BeNullOrEmpty
+        @(ip netns exec lvsadmin-test-diff-invalid ipvsadm -Sn) | Should -BeNullOrEmpty
     }
 }
 
@@ -169,7 +169,7 @@ Describe 'Import-LvsRules -Replace from one random table to another' {
         $sentinel = '-A -t 10.99.9.1:80 -s rr', '-a -t 10.99.9.1:80 -r 10.99.21.2:80 -m -w 1'
         Reset-IpvsTable
         # ipvsadm cannot read back the negative marks it writes: they go in unsigned.
-        $saved = @(ip netns exec lvs-diff-ipvsadm ipvsadm -Sn | ForEach-Object { ConvertTo-Unsigned $_ })
+        $saved = @(ip netns exec lvsadmin-test-diff-ipvsadm ipvsadm -Sn | ForEach-Object { ConvertTo-Unsigned $_ })
         $start = @($sentinel) + $saved
         $start | ipvsadm -R
         1..3 | ForEach-Object { Invoke-LvsTestRequest | Should -Be 'rs1' }
@@ -201,10 +201,10 @@ Describe 'Import-LvsRules -Replace from one random table to another' {
         $script:targetPath = Join-Path $script:folder 'target.rules'
         Set-Content -Path $script:targetPath -Value $target
 
-        New-TestNamespace lvs-diff-target
-        Invoke-IpvsadmRestore lvs-diff-target $script:targetPath | Out-Null
+        New-TestNamespace lvsadmin-test-diff-target
+        Invoke-IpvsadmRestore lvsadmin-test-diff-target $script:targetPath | Out-Null
         $script:before = ConvertTo-Entries (Get-LvsView)
-        $script:wanted = ConvertTo-Entries (Get-LvsView lvs-diff-target)
+        $script:wanted = ConvertTo-Entries (Get-LvsView lvsadmin-test-diff-target)
     }
 
     AfterAll {
@@ -230,8 +230,8 @@ Describe 'Import-LvsRules -Replace from one random table to another' {
 
     It 'makes the table equal the target in every view, and leaves the unchanged service and its counters alone' {
         Import-LvsRules -Path $script:targetPath -Replace -Confirm:$false -ErrorAction SilentlyContinue
-        Compare-Object (Get-IpvsadmView) (Get-IpvsadmView lvs-diff-target) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
-        Compare-Object @(Get-LvsView lvs-diff-target | Sort-Object) @(Get-LvsView | Sort-Object) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
+        Compare-Object (Get-IpvsadmView) (Get-IpvsadmView lvsadmin-test-diff-target) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
+        Compare-Object @(Get-LvsView lvsadmin-test-diff-target | Sort-Object) @(Get-LvsView | Sort-Object) -SyncWindow 0 | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
         Compare-LvsRules -Path $script:targetPath -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         (Get-LvsService -Service 'TCP 10.99.9.1:80').Statistics.Connections | Should -Be $script:connections
         (Get-LvsRealServer -Service 'TCP 10.99.9.1:80').Statistics.Connections | Should -Be $script:connections

@@ -1,12 +1,12 @@
 # Two directors side by side, as keepalived runs them: for the remoting and failover tests.
 #
-#   front 10.98.0.0/24 (a bridge in lvs-ha-switch): this namespace (management) .2, lvs-d1 .11, lvs-d2 .12,
-#                     the client lvs-ha-client .50, the virtual address .100 on the active director
-#   back  10.98.1.0/24 (a second bridge): lvs-d1 .11, lvs-d2 .12, the real server lvs-ha-rs .50, whose
+#   front 10.98.0.0/24 (a bridge in lvsadmin-test-ha-switch): this namespace (management) .2, lvsadmin-test-d1 .11, lvsadmin-test-d2 .12,
+#                     the client lvsadmin-test-ha-client .50, the virtual address .100 on the active director
+#   back  10.98.1.0/24 (a second bridge): lvsadmin-test-d1 .11, lvsadmin-test-d2 .12, the real server lvsadmin-test-ha-rs .50, whose
 #                     gateway .1 is on the active director (NAT replies must come back through it)
 # Each director runs an OpenSSH server on its front address with pwsh as its powershell subsystem.
 
-$script:Directors = [ordered]@{ lb1 = @{ Namespace = 'lvs-d1'; Host = 11 }; lb2 = @{ Namespace = 'lvs-d2'; Host = 12 } }
+$script:Directors = [ordered]@{ lb1 = @{ Namespace = 'lvsadmin-test-d1'; Host = 11 }; lb2 = @{ Namespace = 'lvsadmin-test-d2'; Host = 12 } }
 $script:SshFolder = Join-Path ([IO.Path]::GetTempPath()) 'lvs-ssh'
 $script:VirtualAddress = '10.98.0.100'
 $script:Gateway = '10.98.1.1'
@@ -15,43 +15,44 @@ Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
 function Add-SwitchPort([string] $Bridge, [string] $Port, [string] $Namespace, [string] $Name, [string] $Address) {
     # A veth whose one end is $Name in $Namespace (the caller's when empty) and whose other end, $Port, is on $Bridge.
-    Invoke-Checked ip -n lvs-ha-switch link add $port type veth peer name $Name
+    Invoke-Checked ip -n lvsadmin-test-ha-switch link add $port type veth peer name $Name
     if ($Namespace) {
-        Invoke-Checked ip -n lvs-ha-switch link set $Name netns $Namespace
+        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $Name netns $Namespace
         Invoke-Checked ip -n $Namespace addr add $Address dev $Name
         Invoke-Checked ip -n $Namespace link set $Name up
     }
     else {
-        Invoke-Checked ip -n lvs-ha-switch link set $Name netns $PID
+        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $Name netns $PID
         Invoke-Checked ip addr add $Address dev $Name
         Invoke-Checked ip link set $Name up
     }
-    Invoke-Checked ip -n lvs-ha-switch link set $port master $Bridge up
+    Invoke-Checked ip -n lvsadmin-test-ha-switch link set $port master $Bridge up
 }
 
 function Initialize-LvsDirectorPair {
     Remove-LvsDirectorPair
-    foreach ($ns in 'lvs-ha-switch', 'lvs-d1', 'lvs-d2', 'lvs-ha-client', 'lvs-ha-rs') {
+    foreach ($ns in 'lvsadmin-test-ha-switch', 'lvsadmin-test-d1', 'lvsadmin-test-d2', 'lvsadmin-test-ha-client', 'lvsadmin-test-ha-rs') {
         Invoke-Checked ip netns add $ns
         Invoke-Checked ip -n $ns link set lo up
     }
     foreach ($bridge in 'br-front', 'br-back') {
         # No IGMP querier here: flood multicast (the sync daemon's) instead of snooping for members.
-        Invoke-Checked ip -n lvs-ha-switch link add $bridge type bridge mcast_snooping 0
-        Invoke-Checked ip -n lvs-ha-switch link set $bridge up
+        Invoke-Checked ip -n lvsadmin-test-ha-switch link add $bridge type bridge mcast_snooping 0
+        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $bridge up
     }
     Add-SwitchPort br-front mgmt '' 'lvs-mgmt' '10.98.0.2/24'
-    foreach ($director in $script:Directors.Values) {
-        Add-SwitchPort br-front "f-$($director.Namespace)" $director.Namespace 'eth0' "10.98.0.$($director.Host)/24"
-        Add-SwitchPort br-back "b-$($director.Namespace)" $director.Namespace 'eth1' "10.98.1.$($director.Host)/24"
+    foreach ($name in $script:Directors.Keys) {
+        $director = $script:Directors[$name]
+        Add-SwitchPort br-front "f-$name" $director.Namespace 'eth0' "10.98.0.$($director.Host)/24"
+        Add-SwitchPort br-back "b-$name" $director.Namespace 'eth1' "10.98.1.$($director.Host)/24"
         Invoke-Checked ip netns exec $director.Namespace sysctl -qw net.ipv4.ip_forward=1
     }
-    Add-SwitchPort br-front f-client lvs-ha-client 'eth0' '10.98.0.50/24'
-    Add-SwitchPort br-back b-rs lvs-ha-rs 'eth0' '10.98.1.50/24'
-    Invoke-Checked ip -n lvs-ha-rs route add default via $script:Gateway
+    Add-SwitchPort br-front f-client lvsadmin-test-ha-client 'eth0' '10.98.0.50/24'
+    Add-SwitchPort br-back b-rs lvsadmin-test-ha-rs 'eth0' '10.98.1.50/24'
+    Invoke-Checked ip -n lvsadmin-test-ha-rs route add default via $script:Gateway
     # The real server echoes each line back on ports 80 and 443; nothing listens on 8080.
     foreach ($port in 80, 443) {
-        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvs-ha-rs', 'busybox', 'nc', '-ll', '-p', $port, '-e', '/bin/cat'
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-test-ha-rs', 'busybox', 'nc', '-ll', '-p', $port, '-e', '/bin/cat'
     }
     Initialize-SshFolder
     foreach ($name in $script:Directors.Keys) { Start-DirectorSshd $name }
@@ -61,7 +62,7 @@ function Initialize-SshFolder {
     Remove-Item $script:SshFolder -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $script:SshFolder | Out-Null
     New-Item -ItemType Directory -Force -Path /run/sshd | Out-Null
-    Invoke-Checked ssh-keygen -q -t ed25519 -N '' -C lvs-test -f (Join-Path $script:SshFolder 'id_ed25519') | Out-Null
+    Invoke-Checked ssh-keygen -q -t ed25519 -N '' -C lvsadmin-test -f (Join-Path $script:SshFolder 'id_ed25519') | Out-Null
     Copy-Item (Join-Path $script:SshFolder 'id_ed25519.pub') (Join-Path $script:SshFolder 'authorized_keys')
 }
 
@@ -120,7 +121,7 @@ function New-LvsDirectorSession {
 function Start-LvsTestClient {
     <#
     .SYNOPSIS
-        A client in lvs-ha-client that opens one TCP connection to the echo service on the virtual address,
+        A client in lvsadmin-test-ha-client that opens one TCP connection to the echo service on the virtual address,
         exchanges a line, and sends a second line on the same connection once Continue-LvsTestClient is
         called. Returns the folder where its transcript (client.log) appears.
     #>
@@ -141,7 +142,7 @@ read -r -t 10 reply <&3
 echo "second: `$reply (`$?)" >> $folder/client.log
 touch $folder/done
 "@
-    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvs-ha-client', 'bash', $script
+    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-test-ha-client', 'bash', $script
     $folder
 }
 
@@ -163,13 +164,13 @@ function Move-LvsVirtualAddress {
     Invoke-Checked ip -n $new addr add "$script:Gateway/24" dev eth1
     $frontMac = (Invoke-Checked ip -n $new -br link show eth0) -split '\s+' | Select-Object -Index 2
     $backMac = (Invoke-Checked ip -n $new -br link show eth1) -split '\s+' | Select-Object -Index 2
-    Invoke-Checked ip -n lvs-ha-client neigh replace $script:VirtualAddress lladdr $frontMac dev eth0 nud stale
-    Invoke-Checked ip -n lvs-ha-rs neigh replace $script:Gateway lladdr $backMac dev eth0 nud stale
+    Invoke-Checked ip -n lvsadmin-test-ha-client neigh replace $script:VirtualAddress lladdr $frontMac dev eth0 nud stale
+    Invoke-Checked ip -n lvsadmin-test-ha-rs neigh replace $script:Gateway lladdr $backMac dev eth0 nud stale
 }
 
 function Remove-LvsDirectorPair {
     # Each sshd runs in its director's namespace and goes with its processes: no PID is read from a file.
-    foreach ($ns in 'lvs-ha-client', 'lvs-ha-rs', 'lvs-d1', 'lvs-d2', 'lvs-ha-switch') {
+    foreach ($ns in 'lvsadmin-test-ha-client', 'lvsadmin-test-ha-rs', 'lvsadmin-test-d1', 'lvsadmin-test-d2', 'lvsadmin-test-ha-switch') {
         if (@(ip netns list) -match "^$ns\b") { Remove-LvsNamespace $ns }
     }
     ip link delete lvs-mgmt 2>$null

@@ -202,35 +202,35 @@ Describe 'A service object from the pipeline names only the service' {
 
 Describe 'Sync daemons' {
     BeforeAll {
-        ip netns add lvs-fidelity
-        ip -n lvs-fidelity link set lo up
-        ip -n lvs-fidelity link add eth0 type veth peer name eth1
-        ip -n lvs-fidelity link set eth0 up
-        ip -n lvs-fidelity link set eth1 up
+        ip netns add lvsadmin-test-fidelity
+        ip -n lvsadmin-test-fidelity link set lo up
+        ip -n lvsadmin-test-fidelity link add eth0 type veth peer name eth1
+        ip -n lvsadmin-test-fidelity link set eth0 up
+        ip -n lvsadmin-test-fidelity link set eth1 up
     }
 
     AfterAll {
-        ip netns delete lvs-fidelity
+        ip netns delete lvsadmin-test-fidelity
     }
 
     It 'refuses to start beside a mixed-family real server, and says why' {
-        '-A -u [2001:db8::1]:53 -s rr', '-a -u [2001:db8::1]:53 -r 192.168.9.9:53 -i' | Import-LvsRules -NetworkNamespace lvs-fidelity
-        { Start-LvsSyncDaemon -State Backup -Interface eth0 -NetworkNamespace lvs-fidelity -ErrorAction Stop } |
+        '-A -u [2001:db8::1]:53 -s rr', '-a -u [2001:db8::1]:53 -r 192.168.9.9:53 -i' | Import-LvsRules -NetworkNamespace lvsadmin-test-fidelity
+        { Start-LvsSyncDaemon -State Backup -Interface eth0 -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop } |
             Should -Throw -ErrorId 'SyncDaemonWithMixedFamilies,LvsAdmin.Commands.StartLvsSyncDaemonCommand' -ExpectedMessage '*another address family*192.168.9.9*'
-        Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity | Should -BeNullOrEmpty
-        Clear-LvsService -NetworkNamespace lvs-fidelity -Confirm:$false
+        Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-fidelity | Should -BeNullOrEmpty
+        Clear-LvsService -NetworkNamespace lvsadmin-test-fidelity -Confirm:$false
     }
 
     It '--start-daemon without --mcast-interface means eth0, and -Replace of such a file runs again without error' {
         $rules = '-A -t 10.0.0.1:80 -s rr', '--start-daemon backup --syncid 3'
-        $rules | Import-LvsRules -Replace -NetworkNamespace lvs-fidelity -ErrorAction Stop
-        $rules | Import-LvsRules -Replace -NetworkNamespace lvs-fidelity -ErrorAction Stop
-        $daemon = Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity
+        $rules | Import-LvsRules -Replace -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+        $rules | Import-LvsRules -Replace -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+        $daemon = Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-fidelity
         "$($daemon.State) $($daemon.Interface) $($daemon.SyncId)" | Should -Be 'Backup eth0 3'
         # A changed daemon line restarts the daemon with the new settings.
-        '-A -t 10.0.0.1:80 -s rr', '--start-daemon backup --syncid 4' | Import-LvsRules -Replace -NetworkNamespace lvs-fidelity -ErrorAction Stop
-        (Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity).SyncId | Should -Be 4
-        Stop-LvsSyncDaemon -State Backup -NetworkNamespace lvs-fidelity
+        '-A -t 10.0.0.1:80 -s rr', '--start-daemon backup --syncid 4' | Import-LvsRules -Replace -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+        (Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-fidelity).SyncId | Should -Be 4
+        Stop-LvsSyncDaemon -State Backup -NetworkNamespace lvsadmin-test-fidelity
     }
 
     # The kernel stops a daemon whose thread has not yet run but sends no acknowledgement (-EINTR):
@@ -239,15 +239,15 @@ Describe 'Sync daemons' {
         @{ State = 'Master' }, @{ State = 'Backup' }
     ) {
         foreach ($round in 1..5) {
-            Start-LvsSyncDaemon -State $State -Interface eth0 -SyncId $round -NetworkNamespace lvs-fidelity -ErrorAction Stop
-            Stop-LvsSyncDaemon -State $State -NetworkNamespace lvs-fidelity -ErrorAction Stop
-            Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity | Should -BeNullOrEmpty
+            Start-LvsSyncDaemon -State $State -Interface eth0 -SyncId $round -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+            Stop-LvsSyncDaemon -State $State -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+            Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-fidelity | Should -BeNullOrEmpty
         }
-        ip netns exec lvs-fidelity ipvsadm -L --daemon | Should -BeNullOrEmpty
+        ip netns exec lvsadmin-test-fidelity ipvsadm -L --daemon | Should -BeNullOrEmpty
         "--start-daemon $($State.ToLower()) --mcast-interface eth0", "--stop-daemon $($State.ToLower())" |
-            Import-LvsRules -NetworkNamespace lvs-fidelity -ErrorAction Stop
-        Get-LvsSyncDaemon -NetworkNamespace lvs-fidelity | Should -BeNullOrEmpty
-        { Stop-LvsSyncDaemon -State $State -NetworkNamespace lvs-fidelity -ErrorAction Stop } | Should -Throw '*no daemon of that state is running*'
+            Import-LvsRules -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop
+        Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-fidelity | Should -BeNullOrEmpty
+        { Stop-LvsSyncDaemon -State $State -NetworkNamespace lvsadmin-test-fidelity -ErrorAction Stop } | Should -Throw '*no daemon of that state is running*'
     }
 }
 

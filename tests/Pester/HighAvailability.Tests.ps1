@@ -60,27 +60,27 @@ Describe 'docs/HighAvailability.md' {
 
 Describe 'Remoting: one rule file, two directors' {
     It 'refuses, naming them, to remove services without -Confirm:$false where it cannot ask' {
-        Invoke-Checked ip netns exec lvs-d2 ipvsadm -A -t 10.98.0.100:9999 | Out-Null
+        Invoke-Checked ip netns exec lvsadmin-test-d2 ipvsadm -A -t 10.98.0.100:9999 | Out-Null
         $lb2 = $directors | Where-Object ComputerName -eq lb2
         $rules = Get-Content ./director.rules
         $errorRecord = Invoke-Command -Session $lb2 { try { $using:rules | Import-LvsRules -Replace -ErrorAction Stop } catch { $_ } }
         $errorRecord.FullyQualifiedErrorId | Should -Be 'ReplaceNotConfirmed,LvsAdmin.Commands.ImportLvsRulesCommand'
         "$errorRecord" | Should -BeLike '*would remove 1 virtual services (TCP 10.98.0.100:9999)*Nothing was changed*-Confirm:$false*'
-        Get-DirectorRules lvs-d2 | Should -Be '-A -t 10.98.0.100:9999 -s wlc'
+        Get-DirectorRules lvsadmin-test-d2 | Should -Be '-A -t 10.98.0.100:9999 -s wlc'
     }
 
     It 'applies one rule file to both (example 2)' {
         Invoke-Example 2
-        $lb1 = Get-DirectorRules lvs-d1
+        $lb1 = Get-DirectorRules lvsadmin-test-d1
         $lb1 | Should -HaveCount 6
         $lb1 -join "`n" | Should -Match '-A -t 10.98.0.100:443 -s sh -p 300'
-        Get-DirectorRules lvs-d2 | Should -Be $lb1
+        Get-DirectorRules lvsadmin-test-d2 | Should -Be $lb1
     }
 
     It 'finds the drifted director by name (example 3)' {
-        Invoke-Checked ip netns exec lvs-d2 ipvsadm -e -t 10.98.0.100:80 -r 10.98.1.50:80 -m -w 3 | Out-Null
-        Invoke-Checked ip netns exec lvs-d2 ipvsadm -a -t 10.98.0.100:443 -r 10.98.1.51:443 -m | Out-Null
-        Invoke-Checked ip netns exec lvs-d2 ipvsadm -D -t 10.98.0.100:8080 | Out-Null
+        Invoke-Checked ip netns exec lvsadmin-test-d2 ipvsadm -e -t 10.98.0.100:80 -r 10.98.1.50:80 -m -w 3 | Out-Null
+        Invoke-Checked ip netns exec lvsadmin-test-d2 ipvsadm -a -t 10.98.0.100:443 -r 10.98.1.51:443 -m | Out-Null
+        Invoke-Checked ip netns exec lvsadmin-test-d2 ipvsadm -D -t 10.98.0.100:8080 | Out-Null
         Invoke-Example 3
         $drift = Get-ExampleVariable drift
         $drift.PSComputerName | Sort-Object -Unique | Should -Be 'lb2'
@@ -98,26 +98,26 @@ Describe 'Remoting: one rule file, two directors' {
         $servers = Get-ExampleVariable servers
         $servers | Should -HaveCount 6
         $servers[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.LvsAdmin.LvsRealServer'
-        Get-Weight lvs-d1 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 0
-        Get-Weight lvs-d2 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 0
-        Get-Weight lvs-d2 'TCP 10.98.0.100:443' '10.98.1.51:443' | Should -Be 0
-        Get-Weight lvs-d1 'TCP 10.98.0.100:80' '10.98.1.50:80' | Should -Be 1
-        Get-Weight lvs-d2 'TCP 10.98.0.100:80' '10.98.1.50:80' | Should -Be 3
+        Get-Weight lvsadmin-test-d1 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 0
+        Get-Weight lvsadmin-test-d2 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 0
+        Get-Weight lvsadmin-test-d2 'TCP 10.98.0.100:443' '10.98.1.51:443' | Should -Be 0
+        Get-Weight lvsadmin-test-d1 'TCP 10.98.0.100:80' '10.98.1.50:80' | Should -Be 1
+        Get-Weight lvsadmin-test-d2 'TCP 10.98.0.100:80' '10.98.1.50:80' | Should -Be 3
     }
 
     It 'repairs the drift with example 2 again: example 3 then finds none' {
         Invoke-Example 2
         Invoke-Example 3
         Get-ExampleVariable drift | Should -BeNullOrEmpty
-        Get-DirectorRules lvs-d2 | Should -Be (Get-DirectorRules lvs-d1)
-        Get-Weight lvs-d2 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 1
+        Get-DirectorRules lvsadmin-test-d2 | Should -Be (Get-DirectorRules lvsadmin-test-d1)
+        Get-Weight lvsadmin-test-d2 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 1
     }
 
     It 'checks the real servers from each director and sets the dead one''s weight to 0 on both (example 5)' {
         $table = Invoke-Example 5 | Out-String
         $table | Should -Match 'lb1 +TCP 10\.98\.0\.100:8080 +10\.98\.1\.50 +8080 +0'
         $table | Should -Match 'lb2 +TCP 10\.98\.0\.100:8080 +10\.98\.1\.50 +8080 +0'
-        foreach ($namespace in 'lvs-d1', 'lvs-d2') {
+        foreach ($namespace in 'lvsadmin-test-d1', 'lvsadmin-test-d2') {
             Get-Weight $namespace 'TCP 10.98.0.100:8080' '10.98.1.50:8080' | Should -Be 0
             Get-Weight $namespace 'TCP 10.98.0.100:80' '10.98.1.50:80' | Should -Be 1
             Get-Weight $namespace 'TCP 10.98.0.100:443' '10.98.1.50:443' | Should -Be 1
@@ -136,14 +136,14 @@ Describe 'Failover: a TCP connection carried on by the sync daemons' {
         $daemons = Invoke-Command -Session $directors { Get-LvsSyncDaemon }
         $daemons | ForEach-Object { "$($_.PSComputerName) $($_.State) $($_.Interface) $($_.SyncId)" } | Sort-Object |
             Should -Be @('lb1 Master eth0 1', 'lb2 Backup eth0 1')
-        ip netns exec lvs-d2 ipvsadm -Ln --daemon | Should -BeLike 'backup sync daemon (mcast=eth0, syncid=1*'
+        ip netns exec lvsadmin-test-d2 ipvsadm -Ln --daemon | Should -BeLike 'backup sync daemon (mcast=eth0, syncid=1*'
     }
 
     It 'keeps a client''s connection through the move of the virtual address to lb2' {
         $client = Start-LvsTestClient -Port 80
         Wait-LvsResult -Probe { Test-Path "$client/ready" } -Done { $args[0] } | Should -BeTrue
         Get-Content "$client/client.log" | Should -Be 'first: before'
-        $synced = Wait-LvsResult -Probe { @(Get-LvsConnection -NetworkNamespace lvs-d2 | Where-Object ClientAddress -eq 10.98.0.50) } -Done { $args[0].Count -gt 0 }
+        $synced = Wait-LvsResult -Probe { @(Get-LvsConnection -NetworkNamespace lvsadmin-test-d2 | Where-Object ClientAddress -eq 10.98.0.50) } -Done { $args[0].Count -gt 0 }
         $synced | Should -HaveCount 1
         $synced[0].State | Should -Be 'ESTABLISHED'
         Invoke-Example 7 | Out-String | Should -Match 'lb2 +TCP +10\.98\.0\.50 '
@@ -156,7 +156,7 @@ Describe 'Failover: a TCP connection carried on by the sync daemons' {
         Wait-LvsResult -Probe { Test-Path "$client/done" } -Done { $args[0] } | Should -BeTrue
         (Get-Content "$client/client.log")[1] | Should -Be 'second: after (0)'
         # lb2 forwarded it: its counters (folded every 2 s) show the packets.
-        Wait-LvsResult -Probe { (Get-LvsService -Service 'TCP 10.98.0.100:80' -NetworkNamespace lvs-d2).Statistics.InPackets } -Done { $args[0] -gt 0 } |
+        Wait-LvsResult -Probe { (Get-LvsService -Service 'TCP 10.98.0.100:80' -NetworkNamespace lvsadmin-test-d2).Statistics.InPackets } -Done { $args[0] -gt 0 } |
             Should -BeGreaterThan 0
     }
 
@@ -166,8 +166,8 @@ Describe 'Failover: a TCP connection carried on by the sync daemons' {
         $client = Start-LvsTestClient -Port 80
         Wait-LvsResult -Probe { Test-Path "$client/ready" } -Done { $args[0] } | Should -BeTrue
         Get-Content "$client/client.log" | Should -Be 'first: before'
-        $known = @(Get-LvsConnection -NetworkNamespace lvs-d1 | Where-Object ClientAddress -eq 10.98.0.50 | ForEach-Object ClientPort)
-        $new = @(Get-LvsConnection -NetworkNamespace lvs-d2 | Where-Object ClientAddress -eq 10.98.0.50 | Where-Object ClientPort -notin $known)
+        $known = @(Get-LvsConnection -NetworkNamespace lvsadmin-test-d1 | Where-Object ClientAddress -eq 10.98.0.50 | ForEach-Object ClientPort)
+        $new = @(Get-LvsConnection -NetworkNamespace lvsadmin-test-d2 | Where-Object ClientAddress -eq 10.98.0.50 | Where-Object ClientPort -notin $known)
         $new | Should -HaveCount 1
 
         Move-LvsVirtualAddress -From lb2 -To lb1

@@ -1,41 +1,41 @@
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    ip netns add lvs-test
+    ip netns add lvsadmin-test-namespace
     # Without local routes the kernel finds no address unicast and refuses real servers.
-    ip -n lvs-test link set lo up
+    ip -n lvsadmin-test-namespace link set lo up
     Reset-IpvsTable
 }
 
 AfterAll {
-    ip netns delete lvs-test
+    ip netns delete lvsadmin-test-namespace
 }
 
 Describe '-NetworkNamespace' {
     It 'acts on the named namespace table, not on the caller''s' {
-        New-LvsService -Address 10.1.0.1 -Port 80 -Scheduler rr -NetworkNamespace lvs-test
-        New-LvsRealServer 'TCP 10.1.0.1:80' 192.168.5.5 -ForwardingMethod Masquerade -NetworkNamespace lvs-test
-        ip netns exec lvs-test ipvsadm -Sn | Should -Be @('-A -t 10.1.0.1:80 -s rr', '-a -t 10.1.0.1:80 -r 192.168.5.5:80 -m -w 1')
+        New-LvsService -Address 10.1.0.1 -Port 80 -Scheduler rr -NetworkNamespace lvsadmin-test-namespace
+        New-LvsRealServer 'TCP 10.1.0.1:80' 192.168.5.5 -ForwardingMethod Masquerade -NetworkNamespace lvsadmin-test-namespace
+        ip netns exec lvsadmin-test-namespace ipvsadm -Sn | Should -Be @('-A -t 10.1.0.1:80 -s rr', '-a -t 10.1.0.1:80 -r 192.168.5.5:80 -m -w 1')
         Get-IpvsadmRules | Should -BeNullOrEmpty
-        (Get-LvsService -NetworkNamespace lvs-test).ToString() | Should -Be 'TCP 10.1.0.1:80'
+        (Get-LvsService -NetworkNamespace lvsadmin-test-namespace).ToString() | Should -Be 'TCP 10.1.0.1:80'
         Get-LvsService | Should -BeNullOrEmpty
     }
 
     It 'takes a namespace path' {
-        (Get-LvsRealServer -NetworkNamespace /run/netns/lvs-test).Address.ToString() | Should -Be '192.168.5.5'
-        (Get-LvsInfo -NetworkNamespace /run/netns/lvs-test).Version | Should -Be '1.2.1'
+        (Get-LvsRealServer -NetworkNamespace /run/netns/lvsadmin-test-namespace).Address.ToString() | Should -Be '192.168.5.5'
+        (Get-LvsInfo -NetworkNamespace /run/netns/lvsadmin-test-namespace).Version | Should -Be '1.2.1'
     }
 
     It 'returns the thread to its own namespace afterwards' {
-        Get-LvsService -NetworkNamespace lvs-test | Out-Null
+        Get-LvsService -NetworkNamespace lvsadmin-test-namespace | Out-Null
         New-LvsService -Address 10.2.0.1 -Port 80
         Get-IpvsadmRules | Should -Be '-A -t 10.2.0.1:80 -s wlc'
-        ip netns exec lvs-test ipvsadm -Sn | Should -Not -Contain '-A -t 10.2.0.1:80 -s wlc'
+        ip netns exec lvsadmin-test-namespace ipvsadm -Sn | Should -Not -Contain '-A -t 10.2.0.1:80 -s wlc'
     }
 
     It 'clears only the namespace table' {
-        Clear-LvsService -NetworkNamespace lvs-test -Confirm:$false
-        ip netns exec lvs-test ipvsadm -Sn | Should -BeNullOrEmpty
+        Clear-LvsService -NetworkNamespace lvsadmin-test-namespace -Confirm:$false
+        ip netns exec lvsadmin-test-namespace ipvsadm -Sn | Should -BeNullOrEmpty
         Get-IpvsadmRules | Should -Be '-A -t 10.2.0.1:80 -s wlc'
     }
 }

@@ -6,7 +6,7 @@ BeforeAll {
 
     function Start-HeldConnection([string] $Address, [int] $Port = 80) {
         # A client connection that stays open (nc's standard input is held) until the process is killed.
-        $start = [System.Diagnostics.ProcessStartInfo]::new('ip', "netns exec lvs-client busybox nc $Address $Port")
+        $start = [System.Diagnostics.ProcessStartInfo]::new('ip', "netns exec lvsadmin-test-client busybox nc $Address $Port")
         $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
         [System.Diagnostics.Process]::Start($start)
@@ -132,14 +132,14 @@ Describe 'Test-LvsRealServer against real servers in their namespaces' {
         New-LvsService -Address 10.99.9.8 -Port 8080 -Scheduler rr
         $script:daemons = foreach ($n in 1..3) {
             $root = Join-Path ([IO.Path]::GetTempPath()) "lvs-www$n"
-            Start-Background "lvs-rs$n" 'busybox', 'httpd', '-f', '-p', '8080', '-h', $root
+            Start-Background "lvsadmin-test-rs$n" 'busybox', 'httpd', '-f', '-p', '8080', '-h', $root
             New-LvsRealServer $script:web $script:servers[$n - 1] -Port 8080 -ForwardingMethod Masquerade
         }
         # A TLS server with a self-signed certificate, as many real servers have.
         $script:tls = Join-Path ([IO.Path]::GetTempPath()) 'lvs-tls'
         New-Item -ItemType Directory -Force -Path $script:tls | Out-Null
         openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=www.example.test' -keyout "$script:tls/key.pem" -out "$script:tls/cert.pem" 2>$null
-        $script:tlsDaemon = Start-Background 'lvs-rs2' 'openssl', 's_server', '-www', '-accept', '8443', '-cert', "$script:tls/cert.pem", '-key', "$script:tls/key.pem"
+        $script:tlsDaemon = Start-Background 'lvsadmin-test-rs2' 'openssl', 's_server', '-www', '-accept', '8443', '-cert', "$script:tls/cert.pem", '-key', "$script:tls/key.pem"
         New-LvsService -Address 10.99.9.8 -Port 443 -Scheduler rr
         New-LvsRealServer 'TCP 10.99.9.8:443' 10.99.22.2 -Port 8443 -ForwardingMethod Masquerade
         Wait-LvsResult -Probe { Test-LvsRealServer -Service 'TCP 10.99.9.8:443' -Address 10.99.22.2 -Timeout 1 } -Done { param($result) $result.Healthy } | Out-Null
@@ -217,7 +217,7 @@ Describe 'Test-LvsRealServer against real servers in their namespaces' {
     }
 
     It 'probes from the network namespace given' {
-        (Test-LvsRealServer -Service $script:web -Address 127.0.0.1 -Port 8080 -NetworkNamespace lvs-rs1 -Http).Healthy | Should -BeTrue
+        (Test-LvsRealServer -Service $script:web -Address 127.0.0.1 -Port 8080 -NetworkNamespace lvsadmin-test-rs1 -Http).Healthy | Should -BeTrue
         (Test-LvsRealServer -Service $script:web -Address 127.0.0.1 -Port 8080).Healthy | Should -BeFalse
     }
 
@@ -238,7 +238,7 @@ Describe 'Test-LvsRealServer against real servers in their namespaces' {
 
 Describe 'Get-LvsSetting and Set-LvsSetting' {
     BeforeAll {
-        ip netns add lvs-settings
+        ip netns add lvsadmin-test-settings
         function Get-Sysctl([string] $Namespace) {
             # sysctl's own view of net.ipv4.vs, as name => value with single spaces.
             $lines = if ($Namespace) { ip netns exec $Namespace sysctl net.ipv4.vs } else { sysctl net.ipv4.vs }
@@ -252,11 +252,11 @@ Describe 'Get-LvsSetting and Set-LvsSetting' {
         function Get-SysctlLines([string] $Namespace) { (Get-Sysctl $Namespace).GetEnumerator() | ForEach-Object { "$($_.Key) = $($_.Value)" } }
     }
 
-    AfterAll { ip netns delete lvs-settings }
+    AfterAll { ip netns delete lvsadmin-test-settings }
 
     It 'lists every setting sysctl shows, with the same values, typed' {
-        $ours = Get-LvsSetting -NetworkNamespace lvs-settings
-        $theirs = Get-Sysctl lvs-settings
+        $ours = Get-LvsSetting -NetworkNamespace lvsadmin-test-settings
+        $theirs = Get-Sysctl lvsadmin-test-settings
         @($ours.Name | Sort-Object) | Should -Be @($theirs.Keys | Sort-Object)
         foreach ($setting in $ours) { ($setting.Value -join ' ') | Should -Be $theirs[$setting.Name] -Because $setting.Name }
         ($ours | Where-Object Name -eq 'expire_nodest_conn').Value | Should -BeOfType [int]
@@ -266,38 +266,38 @@ Describe 'Get-LvsSetting and Set-LvsSetting' {
     }
 
     It 'ReadOnly is what the kernel allows, and a read-only setting is refused' {
-        $ours = Get-LvsSetting -NetworkNamespace lvs-settings
+        $ours = Get-LvsSetting -NetworkNamespace lvsadmin-test-settings
         foreach ($setting in $ours) {
-            $writable = (ip netns exec lvs-settings stat -c %A "/proc/sys/net/ipv4/vs/$($setting.Name)") -match 'w'
+            $writable = (ip netns exec lvsadmin-test-settings stat -c %A "/proc/sys/net/ipv4/vs/$($setting.Name)") -match 'w'
             $setting.ReadOnly | Should -Be (-not $writable) -Because $setting.Name
         }
         $readOnly = $ours | Where-Object ReadOnly | Select-Object -First 1
         $readOnly | Should -Not -BeNullOrEmpty -Because 'the test kernel has debug_level, read-only outside the initial namespace'
-        Set-LvsSetting $readOnly.Name 1 -NetworkNamespace lvs-settings -ErrorVariable failed -ErrorAction SilentlyContinue
+        Set-LvsSetting $readOnly.Name 1 -NetworkNamespace lvsadmin-test-settings -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed[0].FullyQualifiedErrorId | Should -Be 'SettingReadOnly,LvsAdmin.Commands.SetLvsSettingCommand'
         $failed[0].Exception.Message | Should -BeLike "*$($readOnly.Name)*read-only*"
     }
 
     It 'writes what sysctl then shows, in that namespace only' {
         $root = Get-SysctlLines
-        $written = Set-LvsSetting expire_nodest_conn $true -NetworkNamespace lvs-settings -PassThru
+        $written = Set-LvsSetting expire_nodest_conn $true -NetworkNamespace lvsadmin-test-settings -PassThru
         $written.Value | Should -Be 1
-        (Get-Sysctl lvs-settings).expire_nodest_conn | Should -Be '1'
-        Set-LvsSetting sync_threshold 5, 100 -NetworkNamespace lvs-settings
-        (Get-Sysctl lvs-settings).sync_threshold | Should -Be '5 100'
-        Set-LvsSetting -Name sync_threshold -Value '4 40' -NetworkNamespace lvs-settings
-        (Get-LvsSetting sync_threshold -NetworkNamespace lvs-settings).Value | Should -Be @(4, 40)
-        Set-LvsSetting sync_ports 4 -NetworkNamespace lvs-settings
-        (Get-Sysctl lvs-settings).sync_ports | Should -Be '4'
+        (Get-Sysctl lvsadmin-test-settings).expire_nodest_conn | Should -Be '1'
+        Set-LvsSetting sync_threshold 5, 100 -NetworkNamespace lvsadmin-test-settings
+        (Get-Sysctl lvsadmin-test-settings).sync_threshold | Should -Be '5 100'
+        Set-LvsSetting -Name sync_threshold -Value '4 40' -NetworkNamespace lvsadmin-test-settings
+        (Get-LvsSetting sync_threshold -NetworkNamespace lvsadmin-test-settings).Value | Should -Be @(4, 40)
+        Set-LvsSetting sync_ports 4 -NetworkNamespace lvsadmin-test-settings
+        (Get-Sysctl lvsadmin-test-settings).sync_ports | Should -Be '4'
         Get-SysctlLines | Should -Be $root -Because 'the caller''s namespace has settings of its own'
     }
 
     It 'takes Name and Value from the pipeline: hashtable entries and saved settings' {
-        $saved = Get-LvsSetting -NetworkNamespace lvs-settings | Where-Object -Not ReadOnly
-        @{ conntrack = 1; sloppy_tcp = 1 }.GetEnumerator() | Set-LvsSetting -NetworkNamespace lvs-settings
-        (Get-Sysctl lvs-settings)['conntrack', 'sloppy_tcp'] | Should -Be @('1', '1')
-        $saved | ConvertTo-Deserialized | Set-LvsSetting -NetworkNamespace lvs-settings
-        (Get-Sysctl lvs-settings)['conntrack', 'sloppy_tcp'] | Should -Be @(
+        $saved = Get-LvsSetting -NetworkNamespace lvsadmin-test-settings | Where-Object -Not ReadOnly
+        @{ conntrack = 1; sloppy_tcp = 1 }.GetEnumerator() | Set-LvsSetting -NetworkNamespace lvsadmin-test-settings
+        (Get-Sysctl lvsadmin-test-settings)['conntrack', 'sloppy_tcp'] | Should -Be @('1', '1')
+        $saved | ConvertTo-Deserialized | Set-LvsSetting -NetworkNamespace lvsadmin-test-settings
+        (Get-Sysctl lvsadmin-test-settings)['conntrack', 'sloppy_tcp'] | Should -Be @(
             ($saved | Where-Object Name -eq conntrack).Value.ToString(), ($saved | Where-Object Name -eq sloppy_tcp).Value.ToString())
     }
 
@@ -311,12 +311,12 @@ Describe 'Get-LvsSetting and Set-LvsSetting' {
         @{ Name = 'amemthresh'; Value = 1.5 }
         @{ Name = 'sync_retries'; Value = 4 }
     ) {
-        $before = Get-SysctlLines lvs-settings
-        Set-LvsSetting $Name $Value -NetworkNamespace lvs-settings -ErrorVariable failed -ErrorAction SilentlyContinue
+        $before = Get-SysctlLines lvsadmin-test-settings
+        Set-LvsSetting $Name $Value -NetworkNamespace lvsadmin-test-settings -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -Be 'InvalidSettingValue,LvsAdmin.Commands.SetLvsSettingCommand'
         $failed[0].Exception.Message | Should -BeLike "'$($Value -join ' ')' is not a valid value for ${Name}:*"
-        Get-SysctlLines lvs-settings | Should -Be $before
+        Get-SysctlLines lvsadmin-test-settings | Should -Be $before
     }
 
     It 'refuses a name the kernel does not have, and -WhatIf writes nothing' {

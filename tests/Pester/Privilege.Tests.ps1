@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) 'lvs-privilege'
+    $script:folder = Join-Path ([IO.Path]::GetTempPath()) 'lvsadmin-test-privilege'
     New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
     $probe = Join-Path $script:folder 'probe.ps1'
     # Each step: what it printed, or the error id and message it stopped with.
@@ -16,7 +16,7 @@ $steps = [ordered]@{
     Get          = { @(Get-LvsService).Count }
     New          = { New-LvsService -Address 10.71.0.1 -Port 80 -Scheduler rr; New-LvsRealServer 'TCP 10.71.0.1:80' 192.168.71.1 -ForwardingMethod Masquerade; (Get-LvsRealServer -Service 'TCP 10.71.0.1:80').Weight }
     Connections  = { @(Get-LvsConnection).Count }
-    Namespace    = { @(Get-LvsService -NetworkNamespace lvs-privilege).Count }
+    Namespace    = { @(Get-LvsService -NetworkNamespace lvsadmin-test-privilege).Count }
     Remove       = { Remove-LvsService -Service 'TCP 10.71.0.1:80' -Confirm:$false; @(Get-LvsService).Count }
 }
 $results = [ordered]@{}
@@ -32,14 +32,14 @@ $results | ConvertTo-Json
         ($output -join "`n") | ConvertFrom-Json
     }
     Reset-IpvsTable
-    ip netns add lvs-privilege
+    ip netns add lvsadmin-test-privilege
     $script:none = Invoke-WithBoundingSet '-all'
     $script:netAdmin = Invoke-WithBoundingSet '-all,+net_admin'
 }
 
 AfterAll {
     Reset-IpvsTable
-    ip netns delete lvs-privilege
+    ip netns delete lvsadmin-test-privilege
     Remove-Item $script:folder -Recurse -Force -ErrorAction Ignore
 }
 
@@ -56,7 +56,7 @@ Describe 'Without CAP_NET_ADMIN' {
     }
 
     It 'refuses to enter another namespace, naming it' {
-        $script:none.Namespace | Should -Match 'lvs-privilege'
+        $script:none.Namespace | Should -Match 'lvsadmin-test-privilege'
         $script:none.Namespace | Should -Not -BeLike 'ok:*'
     }
 }
@@ -75,7 +75,7 @@ Describe 'With CAP_NET_ADMIN only' {
     }
 
     It 'cannot enter another namespace (that needs CAP_SYS_ADMIN) and says so, naming it' {
-        $script:netAdmin.Namespace | Should -Match 'lvs-privilege'
+        $script:netAdmin.Namespace | Should -Match 'lvsadmin-test-privilege'
         $script:netAdmin.Namespace | Should -Not -BeLike 'ok:*'
     }
 }

@@ -32,7 +32,7 @@ AfterAll {
 
 Describe 'A table of 10,000 services x 4 real servers' {
     BeforeAll {
-        $script:ns = New-ScaleNamespace 'lvs-scale-table'
+        $script:ns = New-ScaleNamespace 'lvsadmin-test-scale-table'
         $script:at = @{ NetworkNamespace = $script:ns; ErrorAction = 'Stop' }
         # In ipvsadm -Sn's own form, so that the file and ipvsadm's listing compare line for line.
         function New-TableLines([int] $ChangeEvery) {
@@ -83,7 +83,7 @@ Describe 'A table of 10,000 services x 4 real servers' {
 
 Describe 'One service with 10,000 real servers' {
     BeforeAll {
-        $script:ns = New-ScaleNamespace 'lvs-scale-wide'
+        $script:ns = New-ScaleNamespace 'lvsadmin-test-scale-wide'
         $script:at = @{ NetworkNamespace = $script:ns; ErrorAction = 'Stop' }
         $script:servers = foreach ($j in 1..10000) { "10.$(100 + ($j -shr 16)).$(($j -shr 8) -band 255).$($j -band 255)" }
         $script:rules = Write-RuleFile 'wide.rules' (@('-A -t 10.0.0.1:80 -s wlc') + @($script:servers | ForEach-Object { "-a -t 10.0.0.1:80 -r ${_}:8080 -m -w 1" }))
@@ -115,7 +115,7 @@ Describe 'A connection table of 20,000 entries' {
         # datagram from each of 10,000 source ports to each of two virtual ports makes 20,000 connections,
         # which live the UDP timeout (300 s): the real server (direct routing to an address nobody has)
         # never answers.
-        $script:ns = New-ScaleNamespace 'lvs-scale-conn'
+        $script:ns = New-ScaleNamespace 'lvsadmin-test-scale-conn'
         ip link add lvs-scale-c type veth peer name lvs-scale-d netns $script:ns
         ip -n $script:ns addr add 10.250.0.1/24 dev lvs-scale-d
         ip -n $script:ns addr add 10.250.1.1/32 dev lvs-scale-d

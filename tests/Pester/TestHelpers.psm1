@@ -39,7 +39,7 @@ function Initialize-LvsTestNetwork {
     .SYNOPSIS
         A client and real servers in their own network namespaces, around the director (the caller's namespace).
     .DESCRIPTION
-        lvs-client 10.99.1.2 reaches the director at 10.99.1.1; real server N lives in lvs-rsN at
+        lvsadmin-test-client 10.99.1.2 reaches the director at 10.99.1.1; real server N lives in lvsadmin-test-rsN at
         10.99.2N.2 behind the director's 10.99.2N.1 and serves HTTP with busybox httpd, answering its
         own name. Virtual addresses in 10.99.9.0/24 are the director's (on lo) and routed to it by the client.
     #>
@@ -47,16 +47,16 @@ function Initialize-LvsTestNetwork {
     Remove-LvsTestNetwork
     sysctl -qw net.ipv4.ip_forward=1
     ip link set lo up
-    ip netns add lvs-client
-    ip link add lvs-c0 type veth peer name eth0 netns lvs-client
+    ip netns add lvsadmin-test-client
+    ip link add lvs-c0 type veth peer name eth0 netns lvsadmin-test-client
     ip addr add 10.99.1.1/24 dev lvs-c0
     ip link set lvs-c0 up
-    ip -n lvs-client addr add 10.99.1.2/24 dev eth0
-    ip -n lvs-client link set eth0 up
-    ip -n lvs-client link set lo up
-    ip -n lvs-client route add 10.99.9.0/24 via 10.99.1.1
+    ip -n lvsadmin-test-client addr add 10.99.1.2/24 dev eth0
+    ip -n lvsadmin-test-client link set eth0 up
+    ip -n lvsadmin-test-client link set lo up
+    ip -n lvsadmin-test-client route add 10.99.9.0/24 via 10.99.1.1
     foreach ($n in 1..$RealServers) {
-        $ns = "lvs-rs$n"
+        $ns = "lvsadmin-test-rs$n"
         ip netns add $ns
         ip link add "lvs-r$n" type veth peer name eth0 netns $ns
         ip addr add "10.99.2$n.1/24" dev "lvs-r$n"
@@ -78,7 +78,7 @@ function Initialize-LvsTestNetwork {
 }
 
 function Remove-LvsTestNetwork {
-    foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -like 'lvs-*' -and $_ -ne 'lvs-test' }) {
+    foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' }) {
         Remove-LvsNamespace $ns
     }
     ip addr del 10.99.9.0/24 dev lo 2>$null
@@ -87,7 +87,7 @@ function Remove-LvsTestNetwork {
 function Invoke-LvsTestRequest {
     # One HTTP request from the client namespace; returns the body (the real server's name) or $null.
     param([string] $Address = '10.99.9.1', [int] $Port = 80)
-    $body = ip netns exec lvs-client busybox wget -q -O - "http://${Address}:$Port/" 2>$null
+    $body = ip netns exec lvsadmin-test-client busybox wget -q -O - "http://${Address}:$Port/" 2>$null
     if ($LASTEXITCODE -eq 0) { "$body".Trim() }
 }
 

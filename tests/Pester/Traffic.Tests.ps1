@@ -63,7 +63,7 @@ Describe 'Real requests through virtual services built with the cmdlets' {
 
     It 'direct routing delivers' {
         Reset-IpvsTable
-        ip -n lvs-rs1 addr add 10.99.9.2/32 dev lo 2>$null
+        ip -n lvsadmin-test-rs1 addr add 10.99.9.2/32 dev lo 2>$null
         New-LvsService -Address 10.99.9.2 -Port 80 -Scheduler rr
         New-LvsRealServer 'TCP 10.99.9.2:80' 10.99.21.2 -ForwardingMethod Route
         Invoke-LvsTestRequest -Address 10.99.9.2 | Should -Be 'rs1'
@@ -71,9 +71,9 @@ Describe 'Real requests through virtual services built with the cmdlets' {
 
     It 'IPIP tunnelling delivers' {
         Reset-IpvsTable
-        ip -n lvs-rs2 link set tunl0 up
-        ip -n lvs-rs2 addr add 10.99.9.3/32 dev tunl0 2>$null
-        ip netns exec lvs-rs2 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+        ip -n lvsadmin-test-rs2 link set tunl0 up
+        ip -n lvsadmin-test-rs2 addr add 10.99.9.3/32 dev tunl0 2>$null
+        ip netns exec lvsadmin-test-rs2 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
         New-LvsService -Address 10.99.9.3 -Port 80 -Scheduler rr
         New-LvsRealServer 'TCP 10.99.9.3:80' 10.99.22.2 -ForwardingMethod Tunnel
         Invoke-LvsTestRequest -Address 10.99.9.3 | Should -Be 'rs2'
@@ -145,49 +145,49 @@ Describe 'Statistics and connections' {
 Describe 'Connection synchronisation between two directors' {
     BeforeAll {
         # The backup director: its own namespace, joined to the master by a link for the sync multicast.
-        ip netns add lvs-backup
-        ip link add lvs-sync type veth peer name sync0 netns lvs-backup
+        ip netns add lvsadmin-test-backup
+        ip link add lvs-sync type veth peer name sync0 netns lvsadmin-test-backup
         ip addr add 10.99.3.1/24 dev lvs-sync
         ip link set lvs-sync up
-        ip -n lvs-backup addr add 10.99.3.2/24 dev sync0
-        ip -n lvs-backup link set sync0 up
-        ip -n lvs-backup link set lo up
-        ip netns add lvs-idle
-        ip -n lvs-idle link set lo up
-        foreach ($director in 'lvs-backup', 'lvs-idle') {
+        ip -n lvsadmin-test-backup addr add 10.99.3.2/24 dev sync0
+        ip -n lvsadmin-test-backup link set sync0 up
+        ip -n lvsadmin-test-backup link set lo up
+        ip netns add lvsadmin-test-idle
+        ip -n lvsadmin-test-idle link set lo up
+        foreach ($director in 'lvsadmin-test-backup', 'lvsadmin-test-idle') {
             New-LvsService -Address 10.99.9.1 -Port 80 -Scheduler rr -NetworkNamespace $director
             $script:servers | ForEach-Object { New-LvsRealServer 'TCP 10.99.9.1:80' $_ -ForwardingMethod Masquerade -NetworkNamespace $director }
         }
         New-WebService rr
         Start-LvsSyncDaemon -State Master -Interface lvs-sync -SyncId 9
-        Start-LvsSyncDaemon -State Backup -Interface sync0 -SyncId 9 -NetworkNamespace lvs-backup
+        Start-LvsSyncDaemon -State Backup -Interface sync0 -SyncId 9 -NetworkNamespace lvsadmin-test-backup
     }
 
     AfterAll {
         Stop-LvsSyncDaemon -State Master -ErrorAction SilentlyContinue
-        ip netns delete lvs-backup
-        ip netns delete lvs-idle
+        ip netns delete lvsadmin-test-backup
+        ip netns delete lvsadmin-test-idle
     }
 
     It 'lists the daemons as ipvsadm does' {
         $master = Get-LvsSyncDaemon
         "$($master.State) $($master.Interface) $($master.SyncId) $($master.Group) $($master.Port) $($master.Ttl)" | Should -Be 'Master lvs-sync 9 224.0.0.81 8848 1'
         ipvsadm -Ln --daemon | Should -BeLike "master sync daemon (mcast=lvs-sync, syncid=9, maxlen=$($master.MaxLength), group=224.0.0.81, port=8848, ttl=1)"
-        (Get-LvsSyncDaemon -NetworkNamespace lvs-backup).State | Should -Be 'Backup'
+        (Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-backup).State | Should -Be 'Backup'
     }
 
     It 'the backup receives the master''s connections; a director without a daemon does not' {
         $answers = Get-RequestCounts 3
         $answers.none | Should -Be 0
-        $synced = Wait-LvsResult -Seconds 20 -Probe { @(Get-LvsConnection -NetworkNamespace lvs-backup -ClientAddress 10.99.1.2) } -Done { param($rows) $rows.Count -ge 3 }
+        $synced = Wait-LvsResult -Seconds 20 -Probe { @(Get-LvsConnection -NetworkNamespace lvsadmin-test-backup -ClientAddress 10.99.1.2) } -Done { param($rows) $rows.Count -ge 3 }
         $synced.Count | Should -BeGreaterOrEqual 3
         $synced.VirtualAddress.ForEach({ $_.ToString() }) | Sort-Object -Unique | Should -Be '10.99.9.1'
-        @(Get-LvsConnection -NetworkNamespace lvs-idle).Count | Should -Be 0
+        @(Get-LvsConnection -NetworkNamespace lvsadmin-test-idle).Count | Should -Be 0
     }
 
     It 'Stop-LvsSyncDaemon stops it' {
-        Stop-LvsSyncDaemon -State Backup -NetworkNamespace lvs-backup
-        Get-LvsSyncDaemon -NetworkNamespace lvs-backup | Should -BeNullOrEmpty
+        Stop-LvsSyncDaemon -State Backup -NetworkNamespace lvsadmin-test-backup
+        Get-LvsSyncDaemon -NetworkNamespace lvsadmin-test-backup | Should -BeNullOrEmpty
     }
 
     It 'refuses a group that is not multicast, naming it' {
