@@ -43,12 +43,12 @@ namespace LvsAdmin.Commands
             if (approved.Count == 0)
                 return;
             bool stopAtFirst = StopsOnError();
-            var snapshot = RunKernel(() => TableSnapshot.Take(Client, approved), "Service", null);
+            var journal = RunKernel(() => ChangeJournal.Begin(Client, approved), "Service", null);
             List<(Rule Rule, System.Exception Error)> failures = null!;
-            AllOrNothing(snapshot, () => failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst));
+            AllOrNothing(journal, () => failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst, journal));
             CompleteProgress(approved.Count);
             if (stopAtFirst && failures.Count > 0)
-                ThrowRestored(snapshot, RuleError(failures[0].Rule, failures[0].Error));
+                ThrowRestored(journal, RuleError(failures[0].Rule, failures[0].Error));
             foreach (var (rule, error) in failures)
                 WriteError(RuleError(rule, error));
         }
@@ -56,19 +56,29 @@ namespace LvsAdmin.Commands
         private void ReplaceTable(DesiredTable desired)
         {
             WriteVerbose("Reading the live table to compare it with the rules");
-            var snapshot = RunKernel(() => TableSnapshot.Take(Client, desired.OtherRules), "Service", null);
-            var differences = TableDifference.Compute(snapshot.Entries, desired);
+            var live = RunKernel(() => Client.ReadTable().ToList(), "Service", null);
+            var journal = RunKernel(() => ChangeJournal.Begin(Client, desired.OtherRules), "Service", null);
+            foreach (var entry in live)
+                journal.Know(entry);
+            var differences = TableDifference.Compute(live, desired);
             var approved = Approve(differences);
             var otherRules = desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
             var results = new List<Netlink.NetlinkException?>();
             var otherFailures = new List<(Rule Rule, System.Exception Error)>();
             bool stopAtFirst = StopsOnError();
-            AllOrNothing(snapshot, () =>
+            AllOrNothing(journal, () =>
             {
                 var progress = Progress(approved.Count, "Changing the table");
                 foreach (var chunk in approved.Chunk(4096))
                 {
-                    results.AddRange(Client.Apply(chunk.Select(d => d.GetChange()).ToList()));
+                    var changes = chunk.Select(d => d.GetChange()).ToList();
+                    var outcomes = Client.Apply(changes);
+                    for (int i = 0; i < outcomes.Length; i++)
+                    {
+                        if (outcomes[i] is null)
+                            journal.Accepted(changes[i]);
+                    }
+                    results.AddRange(outcomes);
                     progress?.Invoke(results.Count);
                     if (stopAtFirst && results.Any(r => r is not null))
                         return;
@@ -101,13 +111,13 @@ namespace LvsAdmin.Commands
             }
             refused.AddRange(otherFailures.Select(f => RuleError(f.Rule, f.Error)));
             if (stopAtFirst && refused.Count > 0)
-                ThrowRestored(snapshot, refused[0]);
+                ThrowRestored(journal, refused[0]);
             foreach (var record in refused)
                 WriteError(record);
         }
 
-        /// <summary>Runs the import; if the pipeline is stopped meanwhile (Ctrl+C), puts the table back first.</summary>
-        private void AllOrNothing(TableSnapshot snapshot, System.Action apply)
+        /// <summary>Runs the import; if the pipeline is stopped meanwhile (Ctrl+C), undoes what it changed first.</summary>
+        private void AllOrNothing(ChangeJournal journal, System.Action apply)
         {
             try
             {
@@ -115,23 +125,23 @@ namespace LvsAdmin.Commands
             }
             catch (PipelineStoppedException)
             {
-                snapshot.Restore(Client);
+                journal.Undo(Client);
                 throw;
             }
             if (Stopping)
             {
-                snapshot.Restore(Client);
+                journal.Undo(Client);
                 throw new PipelineStoppedException();
             }
         }
 
-        /// <summary>Puts the table back as the import found it, then ends the cmdlet with the refusal that stopped it.</summary>
-        private void ThrowRestored(TableSnapshot snapshot, ErrorRecord refusal)
+        /// <summary>Undoes what the import changed, then ends the cmdlet with the refusal that stopped it.</summary>
+        private void ThrowRestored(ChangeJournal journal, ErrorRecord refusal)
         {
-            var undone = RunKernel(() => snapshot.Restore(Client), "Service", null);
+            var undone = RunKernel(() => journal.Undo(Client), "Service", null);
             string cause = refusal.ErrorDetails?.Message ?? refusal.Exception.Message;
             string outcome = undone.Count == 0
-                ? "The import stopped there and was undone: the table is as it was found."
+                ? "The import stopped there and was undone: the table is as it was found, but for what others changed meanwhile, which stays."
                 : $"The import stopped there, and undoing it failed for {undone.Count} changes, which the table still has: " +
                   string.Join("; ", undone.Select(u => $"{u.What}: {u.Error.Message}"));
             ThrowTerminatingError(new ErrorRecord(new System.InvalidOperationException($"{cause} {outcome}", refusal.Exception),

@@ -57,12 +57,12 @@ namespace LvsAdmin.Connections
                 return new LvsConnection
                 {
                     Protocol = fields[0],
-                    ClientAddress = ParseAddress(fields[1]),
-                    ClientPort = ParsePort(fields[2]),
-                    VirtualAddress = ParseAddress(fields[3]),
-                    VirtualPort = ParsePort(fields[4]),
-                    RealServerAddress = ParseAddress(fields[5]),
-                    RealServerPort = ParsePort(fields[6]),
+                    ClientAddress = Addresses.ParseProcAddress(fields[1]),
+                    ClientPort = Addresses.ParseProcPort(fields[2]),
+                    VirtualAddress = Addresses.ParseProcAddress(fields[3]),
+                    VirtualPort = Addresses.ParseProcPort(fields[4]),
+                    RealServerAddress = Addresses.ParseProcAddress(fields[5]),
+                    RealServerPort = Addresses.ParseProcPort(fields[6]),
                     State = fields[7],
                     Expires = uint.Parse(fields[8], NumberStyles.None, CultureInfo.InvariantCulture),
                     PersistenceEngine = fields.Length > 9 ? fields[9] : null,
@@ -78,23 +78,5 @@ namespace LvsAdmin.Connections
                 throw new FormatException($"Connection table line {lineNumber} has a number out of range: '{line}'", e);
             }
         }
-
-        private static IPAddress ParseAddress(string text)
-        {
-            if (text.Length == 8 && uint.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint ipv4))
-            {
-                Span<byte> bytes = stackalloc byte[4];
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, ipv4);
-                return new IPAddress(bytes);
-            }
-            if (text.Contains(':') && IPAddress.TryParse(text, out var ipv6))
-                return ipv6;
-            throw new FormatException($"'{text}' is not an address");
-        }
-
-        private static ushort ParsePort(string text) =>
-            text.Length == 4 && ushort.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ushort port)
-                ? port
-                : throw new FormatException($"'{text}' is not a port");
     }
 }

@@ -17,11 +17,13 @@ namespace LvsAdmin.Ipvs
 
         private readonly GenericNetlinkConnection _connection;
         private readonly ushort _family;
+        private readonly string? _namespacePath;
 
-        private IpvsClient(GenericNetlinkConnection connection, ushort family)
+        private IpvsClient(GenericNetlinkConnection connection, ushort family, string? namespacePath)
         {
             _connection = connection;
             _family = family;
+            _namespacePath = namespacePath;
         }
 
         /// <summary>Called with a description of every request before it goes to the kernel.</summary>
@@ -45,7 +47,7 @@ namespace LvsAdmin.Ipvs
             {
                 ushort family = connection.ResolveFamily(FamilyName) ?? throw new IpvsUnavailableException(
                     "The kernel has no IP Virtual Server: the IPVS generic netlink family does not exist. Load it with 'modprobe ip_vs' (as root), or use a kernel built with CONFIG_IP_VS.");
-                var client = new IpvsClient(connection, family);
+                var client = new IpvsClient(connection, family, path);
                 // IPVS answers even reads only with CAP_NET_ADMIN: find out now, with the cheapest request.
                 client.GetInfo();
                 return client;
@@ -60,8 +62,89 @@ namespace LvsAdmin.Ipvs
         public LvsInfo GetInfo() =>
             Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
 
-        public List<LvsService> GetServices() =>
-            Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService);
+        /// <summary>
+        /// Every service of the namespace, each once, whatever other namespaces or other writers do meanwhile
+        /// to services other than it. A dump of many parts resumes each part by position in the kernel's service
+        /// hash, which before 7.1 all namespaces share: a change anywhere between two parts makes it skip or
+        /// repeat services, and the kernel does not say so. Such a dump is checked against /proc/net/ip_vs,
+        /// which pages among this namespace's services only, and each service the two disagree on is asked
+        /// for by its key.
+        /// </summary>
+        public List<LvsService> GetServices()
+        {
+            var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out int parts);
+            return parts <= 1 ? services : Reconciled(services);
+        }
+
+        private List<LvsService> Reconciled(List<LvsService> dumped)
+        {
+            var marks = new Dictionary<uint, int>();
+            HashSet<LvsServiceKey> listed;
+            try
+            {
+                listed = NetworkNamespace.Run(_namespacePath, () =>
+                {
+                    using var reader = new System.IO.StreamReader(ProcServiceList.Path);
+                    return ProcServiceList.Read(reader, marks);
+                });
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+            {
+                // No /proc here (a container without it): the dump alone, each service once.
+                return dumped.DistinctBy(service => service.GetKey()).ToList();
+            }
+            var byKey = new Dictionary<LvsServiceKey, LvsService>(dumped.Count);
+            var order = new List<LvsServiceKey>(dumped.Count);
+            var dumpedMarks = new Dictionary<uint, int>();
+            foreach (var service in dumped)
+            {
+                var key = service.GetKey();
+                if (!byKey.ContainsKey(key))
+                {
+                    order.Add(key);
+                    if (key.IsFirewallMark)
+                        dumpedMarks[key.FirewallMark] = dumpedMarks.TryGetValue(key.FirewallMark, out int count) ? count + 1 : 1;
+                }
+                byKey[key] = service;
+            }
+            var questioned = new HashSet<LvsServiceKey>();
+            foreach (var key in listed)
+            {
+                if (!byKey.ContainsKey(key))
+                    questioned.Add(key);
+            }
+            foreach (var key in order)
+            {
+                if (!key.IsFirewallMark && !listed.Contains(key))
+                    questioned.Add(key);
+            }
+            // /proc does not say a mark's address family: a mark counted differently is asked for in both.
+            foreach (uint mark in marks.Keys.Union(dumpedMarks.Keys))
+            {
+                if (marks.GetValueOrDefault(mark) != dumpedMarks.GetValueOrDefault(mark))
+                {
+                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, System.Net.Sockets.AddressFamily.InterNetwork));
+                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, System.Net.Sockets.AddressFamily.InterNetworkV6));
+                }
+            }
+            foreach (var key in questioned)
+            {
+                var service = GetService(key);
+                if (service is null)
+                    byKey.Remove(key);
+                else if (byKey.TryAdd(key, service))
+                    order.Add(key);
+                else
+                    byKey[key] = service;
+            }
+            var services = new List<LvsService>(order.Count);
+            foreach (var key in order)
+            {
+                if (byKey.TryGetValue(key, out var service))
+                    services.Add(service);
+            }
+            return services;
+        }
 
         /// <summary>The service with this key, or null when there is none.</summary>
         public LvsService? GetService(LvsServiceKey key)
@@ -112,7 +195,7 @@ namespace LvsAdmin.Ipvs
 
         private List<LvsRealServer> DumpRealServers(LvsServiceKey key) =>
             Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
-                message => IpvsCodec.DecodeRealServer(message, key));
+                message => IpvsCodec.DecodeRealServer(message, key), out _);
 
         /// <summary>
         /// Every service with its real servers: one service dump, then one real-server dump per service as
@@ -146,7 +229,7 @@ namespace LvsAdmin.Ipvs
             Execute<object>(IpvsCommand.SetConfig, 0, $"set the connection timeouts to {timeout}", writer => IpvsCodec.WriteTimeout(writer, timeout), null);
 
         public List<LvsSyncDaemon> GetSyncDaemons() =>
-            Dump(IpvsCommand.GetDaemon, "list the sync daemons", _ => { }, IpvsCodec.DecodeDaemon);
+            Dump(IpvsCommand.GetDaemon, "list the sync daemons", _ => { }, IpvsCodec.DecodeDaemon, out _);
 
         public void StartSyncDaemon(LvsSyncDaemon daemon)
         {
@@ -265,8 +348,13 @@ namespace LvsAdmin.Ipvs
         private List<T> Execute<T>(byte command, ushort flags, string description, NetlinkRequestWriter write, NetlinkDecoder<T>? decode) =>
             Permitted(description, () => _connection.Execute(_family, command, Version, flags, description, write, decode));
 
-        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode) =>
-            Permitted(description, () => _connection.DumpAll(_family, command, Version, description, write, decode));
+        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode, out int parts)
+        {
+            int read = 0;
+            var items = Permitted(description, () => _connection.DumpAll(_family, command, Version, description, write, decode, out read));
+            parts = read;
+            return items;
+        }
 
         private static T Permitted<T>(string description, Func<T> request)
         {

@@ -25,6 +25,26 @@ namespace LvsAdmin
                 throw new ArgumentException($"'{family}' is not an address family IPVS uses: use InterNetwork (IPv4) or InterNetworkV6 (IPv6).");
         }
 
+        /// <summary>An address as /proc/net/ip_vs and ip_vs_conn write it: IPv4 as eight hex digits, IPv6 written out.</summary>
+        public static IPAddress ParseProcAddress(string text)
+        {
+            if (text.Length == 8 && uint.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint ipv4))
+            {
+                Span<byte> bytes = stackalloc byte[4];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, ipv4);
+                return new IPAddress(bytes);
+            }
+            if (text.Contains(':') && IPAddress.TryParse(text, out var ipv6))
+                return ipv6;
+            throw new FormatException($"'{text}' is not an address");
+        }
+
+        /// <summary>A port as /proc/net/ip_vs and ip_vs_conn write it: four hex digits.</summary>
+        public static ushort ParseProcPort(string text) =>
+            text.Length == 4 && ushort.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ushort port)
+                ? port
+                : throw new FormatException($"'{text}' is not a port");
+
         public static string FormatEndpoint(IPAddress address, ushort port) =>
             address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 

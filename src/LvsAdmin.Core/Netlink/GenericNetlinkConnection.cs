@@ -146,9 +146,13 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        /// <summary>Reads a whole dump; repeats it when the kernel reports it interrupted or a reply was lost.</summary>
+        /// <summary>
+        /// Reads a whole dump; repeats it when the kernel reports it interrupted or a reply was lost. Parts
+        /// is how many datagrams carried its entries: the kernel fills each under its lock, so a dump of
+        /// one part is a consistent view, while one of many may have resumed at a shifted position.
+        /// </summary>
         public List<T> DumpAll<T>(ushort family, byte command, byte version, string description,
-            NetlinkRequestWriter write, NetlinkDecoder<T> decode)
+            NetlinkRequestWriter write, NetlinkDecoder<T> decode, out int parts)
         {
             var items = new List<T>();
             for (int attempt = 1; ; attempt++)
@@ -157,7 +161,7 @@ namespace LvsAdmin.Netlink
                 uint sequence = Begin(family, command, version, Request | Dump | Ack, write);
                 Trace?.Invoke(description);
                 _socket.Send(_writer.WrittenSpan);
-                bool consistent = ReadDump(sequence, family, description, items, decode);
+                bool consistent = ReadDump(sequence, family, description, items, decode, out parts);
                 if (consistent)
                     return items;
                 if (attempt == MaxDumpRepeats)
@@ -246,9 +250,10 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        private bool ReadDump<T>(uint sequence, ushort family, string description, List<T> items, NetlinkDecoder<T> decode)
+        private bool ReadDump<T>(uint sequence, ushort family, string description, List<T> items, NetlinkDecoder<T> decode, out int parts)
         {
             bool consistent = true;
+            parts = 0;
             while (true)
             {
                 int datagrams;
@@ -264,10 +269,16 @@ namespace LvsAdmin.Netlink
                 }
                 for (int d = 0; d < datagrams; d++)
                 {
+                    bool entries = false;
                     foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
                     {
                         if (message.Sequence != sequence)
                             continue;
+                        if (message.Type == family && !entries)
+                        {
+                            entries = true;
+                            parts++;
+                        }
                         if ((message.Flags & DumpInterrupted) != 0)
                             consistent = false;
                         switch (message.Type)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
 
@@ -13,11 +14,13 @@ namespace LvsAdmin.Rules
     public static class RuleApplier
     {
         /// <summary>
-        /// Returns each refused rule with the kernel's error; progress gets the count of rules done.
-        /// With stopAtFirstFailure, no batch after the one with the first refusal is sent (the rest of
-        /// that batch may have been applied: a caller that stops restores the table it found).
+        /// Returns each refused rule with the kernel's error; progress gets the count of rules done; the
+        /// journal, when given, records every change the kernel accepted. With stopAtFirstFailure, no batch
+        /// after the one with the first refusal is sent (the rest of that batch may have been applied: a
+        /// caller that stops undoes what the journal recorded).
         /// </summary>
-        public static List<(Rule Rule, Exception Error)> Apply(IpvsClient client, IReadOnlyList<Rule> rules, Action<int>? progress = null, bool stopAtFirstFailure = false)
+        public static List<(Rule Rule, Exception Error)> Apply(IpvsClient client, IReadOnlyList<Rule> rules, Action<int>? progress = null,
+            bool stopAtFirstFailure = false, ChangeJournal? journal = null)
         {
             const int batchSize = 4096;
             var failures = new List<(Rule, Exception)>();
@@ -33,6 +36,8 @@ namespace LvsAdmin.Rules
                 {
                     if (results[i] is { } error)
                         failures.Add((batch[i].Rule, error));
+                    else
+                        journal?.Accepted(batch[i].Change);
                 }
                 done += batch.Count;
                 progress?.Invoke(done);
@@ -56,7 +61,10 @@ namespace LvsAdmin.Rules
                     return failures;
                 try
                 {
+                    var flushed = rule.Command == RuleCommand.Clear && journal is not null ? client.ReadTable().ToList() : null;
                     RunAlone(client, rule);
+                    if (flushed is not null)
+                        journal!.Cleared(flushed);
                 }
                 catch (Exception e) when (e is NetlinkException or LvsArgumentException)
                 {

@@ -1,0 +1,159 @@
+# Directors are shared: while LvsAdmin imports into a namespace's table, a second writer changes that
+# table and a loop in another namespace fills and empties its own (before 7.1 all namespaces share one
+# service hash, and a dump's position in it moves with every change anywhere). An import that stops
+# undoes what it did, and nothing else: what the other writer did meanwhile stays.
+BeforeAll {
+    Import-Module $env:LVSADMIN_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-shared-$PID"
+    New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
+    $script:table = 'lvsadmin-test-shared'
+    $script:churn = 'lvsadmin-test-churn'
+    foreach ($namespace in $script:table, $script:churn) {
+        if (Test-Path "/run/netns/$namespace") { Remove-LvsNamespace $namespace }
+        Invoke-Checked ip netns add $namespace | Out-Null
+        # Without local routes the kernel finds no address unicast and refuses real servers.
+        Invoke-Checked ip -n $namespace link set lo up | Out-Null
+    }
+
+    # The table the import finds: 3,000 services, and those the import and the other writer touch.
+    $script:base = @(
+        foreach ($n in 0..2999) { "-A -t 10.60.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" }
+        '-A -t 10.61.0.1:80 -s rr'
+        '-a -t 10.61.0.1:80 -r 192.168.61.1:80 -m -w 1'
+        '-a -t 10.61.0.1:80 -r 192.168.61.2:80 -m -w 1'
+        '-A -t 10.61.0.2:80 -s rr'
+        '-A -t 10.61.0.3:80 -s rr'
+        '-A -t 10.61.0.4:80 -s rr'
+        '-a -t 10.61.0.4:80 -r 192.168.61.4:80 -m -w 1'
+    )
+    # What the import adds before its refused line: enough that the other writer acts while it runs.
+    $script:added = @(foreach ($n in 0..19999) { "-A -t 10.62.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+
+    # The other writer, in the same namespace: once the import's first service is there, it adds a
+    # service, adds and edits real servers of a service the import edits too, and deletes a service;
+    # then it notes whether the import was still running (its first service still there).
+    $script:writer = Join-Path $script:folder 'writer.sh'
+    Set-Content -Path $script:writer -Value @"
+until ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; do :; done
+ipvsadm -A -t 10.63.0.1:80 -s rr
+ipvsadm -a -t 10.63.0.1:80 -r 192.168.63.1:80 -m
+ipvsadm -a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2
+ipvsadm -e -t 10.61.0.1:80 -r 192.168.61.2:80 -m -w 5
+ipvsadm -D -t 10.61.0.2:80
+if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo after; fi > '$script:folder/overlap'
+"@
+    # The table after the writer's changes alone, as ipvsadm -Sn writes it, sorted.
+    $script:expected = @(
+        $script:base | Where-Object { $_ -ne '-A -t 10.61.0.2:80 -s rr' } |
+            ForEach-Object { $_ -replace '^(-a -t 10\.61\.0\.1:80 -r 192\.168\.61\.2:80 -m) -w 1$', '$1 -w 5' }
+        '-A -t 10.63.0.1:80 -s rr'
+        '-a -t 10.63.0.1:80 -r 192.168.63.1:80 -m -w 1'
+        '-a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2'
+    ) | Sort-Object
+
+    # The other namespace: a loop that adds 300 services and flushes them, again and again.
+    $churnRules = Join-Path $script:folder 'churn.rules'
+    Set-Content -Path $churnRules -Value @(foreach ($n in 0..299) { "-A -t 10.77.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+    $script:churning = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $script:churn, 'bash', '-c', "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
+}
+
+AfterAll {
+    foreach ($namespace in $script:table, $script:churn) {
+        if (Test-Path "/run/netns/$namespace") { Remove-LvsNamespace $namespace }
+    }
+    Remove-Item $script:folder -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'An import that stops, while another writer changes the table: <Mode>' -ForEach @(
+    @{
+        Mode  = 'rule by rule'
+        # An edit, a deletion and a real server's edit; the additions; then a service that exists.
+        Rules = { @('-E -t 10.61.0.3:80 -s wlc', '-D -t 10.61.0.4:80', '-e -t 10.61.0.1:80 -r 192.168.61.1:80 -m -w 7') + $script:added + '-A -t 10.60.0.1:80 -s rr' }
+        Run   = { param($path) Import-LvsRules -Path $path -NetworkNamespace $script:table -ErrorAction Stop }
+        Error = 'ServiceExists,LvsAdmin.Commands.ImportLvsRulesCommand'
+    }
+    @{
+        Mode  = '-Replace'
+        # The same table with one service edited, one removed and a real server edited; the additions;
+        # then a service with a scheduler the kernel does not have.
+        Rules = {
+            @($script:base | Where-Object { $_ -notmatch '10\.61\.0\.4:80' } | ForEach-Object {
+                    $_ -replace '^-A -t 10\.61\.0\.3:80 -s rr$', '-A -t 10.61.0.3:80 -s wlc' -replace '^(-a -t 10\.61\.0\.1:80 -r 192\.168\.61\.1:80 -m) -w 1$', '$1 -w 7'
+                }) + $script:added + '-A -t 10.64.0.1:80 -s twos'
+        }
+        Run   = { param($path) Import-LvsRules -Path $path -NetworkNamespace $script:table -Replace -Confirm:$false -ErrorAction Stop }
+        Error = 'SchedulerNotFound,LvsAdmin.Commands.ImportLvsRulesCommand'
+    }
+) {
+    BeforeAll {
+        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
+        $script:base | ip netns exec $script:table ipvsadm -R
+        Remove-Item (Join-Path $script:folder 'overlap') -ErrorAction Ignore
+        $path = Join-Path $script:folder 'import.rules'
+        Set-Content -Path $path -Value (& $Rules)
+        $writing = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $script:table, 'bash', $script:writer
+        $script:refusal = $null
+        try { & $Run $path } catch { $script:refusal = $_ }
+        # A writer still waiting for the import's first service never saw it: stopped here, it fails below.
+        if (-not $writing.WaitForExit(120000)) { Remove-LvsNamespace $script:table; Invoke-Checked ip netns add $script:table | Out-Null }
+        $script:overlap = Get-Content (Join-Path $script:folder 'overlap') -ErrorAction Ignore
+    }
+
+    It 'stops at the refused line, under -ErrorAction Stop' {
+        $script:refusal | Should -Not -BeNullOrEmpty
+        $script:refusal.FullyQualifiedErrorId | Should -Be $Error
+        "$script:refusal" | Should -BeLike '*was undone*'
+    }
+
+    It 'ran while the other writer changed the table' {
+        $script:overlap | Should -Be 'during' -Because 'the other writer acts once the import''s first service is in the table, and notes whether it still is'
+    }
+
+    It 'leaves every service that was there, what it changed as it was, and every change of the other writer' {
+        $now = @(ip netns exec $script:table ipvsadm -Sn | Sort-Object)
+        Compare-Object $script:expected $now | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
+        $now.Count | Should -Be $script:expected.Count
+    }
+}
+
+Describe 'Listings while another namespace churns and another writer changes other services' {
+    BeforeAll {
+        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
+        $script:base | ip netns exec $script:table ipvsadm -R
+        $script:services = @($script:base | Where-Object { $_ -like '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
+        # A second writer in the same namespace: adds and deletes services of its own, again and again.
+        $script:sameNamespace = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $script:table, 'bash', '-c',
+            'while :; do for n in $(seq 1 10); do ipvsadm -A -t 10.79.0.$n:80 -s rr; done; for n in $(seq 1 10); do ipvsadm -D -t 10.79.0.$n:80; done; done'
+        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch '10\.79\.0\.' }) }
+    }
+
+    AfterAll {
+        Stop-Process -Id $script:sameNamespace.Id -ErrorAction Ignore
+        ip netns pids $script:table | ForEach-Object { kill $_ 2>$null }
+    }
+
+    It 'Get-LvsService lists every service once, round after round' {
+        foreach ($round in 1..5) {
+            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
+            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $listed.Count | Should -Be $script:services.Count -Because "round $round"
+        }
+    }
+
+    It 'Export-LvsRules writes every rule once, round after round' {
+        $expected = @($script:base | Sort-Object)
+        foreach ($round in 1..3) {
+            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
+            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $exported.Count | Should -Be $expected.Count -Because "round $round"
+        }
+    }
+
+    It 'Compare-LvsRules finds no difference from the rules loaded, round after round' {
+        foreach ($round in 1..3) {
+            $drift = @(Compare-LvsRules -InputObject $script:base -NetworkNamespace $script:table | Where-Object { $_.Service -notmatch '10\.79\.0\.' })
+            $drift | Out-String | Should -BeNullOrEmpty -Because "round $round"
+        }
+    }
+}
