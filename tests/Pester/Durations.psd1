@@ -2,13 +2,13 @@
 # balances the test kernels' shares by them; update them when a file's time changes much.
 @{
     'Batch.Tests.ps1'              = 6
-    'Concurrency.Tests.ps1'        = 74
+    'Concurrency.Tests.ps1'        = 66
     'Differential.Tests.ps1'       = 96
     'Fidelity.Tests.ps1'           = 16
     'Harness.Tests.ps1'            = 45
-    'Help.Tests.ps1'               = 84
-    'HighAvailability.Tests.ps1'   = 167
-    'HostKernel.Tests.ps1'         = 200
+    'Help.Tests.ps1'               = 60
+    'HighAvailability.Tests.ps1'   = 150
+    'HostKernel.Tests.ps1'         = 120
     'InfrastructureTest.Tests.ps1' = 5
     'Interruption.Tests.ps1'       = 165
     'LvsInfo.Tests.ps1'            = 1
@@ -21,6 +21,7 @@
     'Rules.Tests.ps1'              = 55
     'Scale.Tests.ps1'              = 110
     'Service.Tests.ps1'            = 19
+    'SharedTable.Tests.ps1'        = 60
     'Systemd.Tests.ps1'            = 21
     'Timeout.Tests.ps1'            = 3
     'Traffic.Tests.ps1'            = 40
