@@ -28,7 +28,7 @@ BeforeAll {
         '-a -t 10.61.0.4:80 -r 192.168.61.4:80 -m -w 1'
     )
     # What the import adds before its refused line: enough that the other writer acts while it runs.
-    $script:added = @(foreach ($n in 0..19999) { "-A -t 10.62.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+    $script:added = @(foreach ($n in 0..39999) { "-A -t 10.62.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
 
     # The other writer, in the same namespace: once the import's first service is there, it adds a
     # service, adds and edits real servers of a service the import edits too, and deletes a service;
@@ -36,11 +36,7 @@ BeforeAll {
     $script:writer = Join-Path $script:folder 'writer.sh'
     Set-Content -Path $script:writer -Value @"
 until ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; do :; done
-ipvsadm -A -t 10.63.0.1:80 -s rr
-ipvsadm -a -t 10.63.0.1:80 -r 192.168.63.1:80 -m
-ipvsadm -a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2
-ipvsadm -e -t 10.61.0.1:80 -r 192.168.61.2:80 -m -w 5
-ipvsadm -D -t 10.61.0.2:80
+printf '%s\n' '-A -t 10.63.0.1:80 -s rr' '-a -t 10.63.0.1:80 -r 192.168.63.1:80 -m' '-a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2' '-e -t 10.61.0.1:80 -r 192.168.61.2:80 -m -w 5' '-D -t 10.61.0.2:80' | ipvsadm -R
 if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo after; fi > '$script:folder/overlap'
 "@
     # The table after the writer's changes alone, as ipvsadm -Sn writes it, sorted.
@@ -55,7 +51,9 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
     # The other namespace: a loop that adds 300 services and flushes them, again and again.
     $churnRules = Join-Path $script:folder 'churn.rules'
     Set-Content -Path $churnRules -Value @(foreach ($n in 0..299) { "-A -t 10.77.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
-    $script:churning = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $script:churn, 'bash', '-c', "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
+    $churnScript = Join-Path $script:folder 'churn.sh'
+    Set-Content -Path $churnScript -Value "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
+    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:churn, 'bash', $churnScript
 }
 
 AfterAll {
@@ -121,15 +119,15 @@ Describe 'Listings while another namespace churns and another writer changes oth
     BeforeAll {
         Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
         $script:base | ip netns exec $script:table ipvsadm -R
-        $script:services = @($script:base | Where-Object { $_ -like '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
+        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
         # A second writer in the same namespace: adds and deletes services of its own, again and again.
-        $script:sameNamespace = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $script:table, 'bash', '-c',
-            'while :; do for n in $(seq 1 10); do ipvsadm -A -t 10.79.0.$n:80 -s rr; done; for n in $(seq 1 10); do ipvsadm -D -t 10.79.0.$n:80; done; done'
+        $sameNamespaceScript = Join-Path $script:folder 'same-namespace.sh'
+        Set-Content -Path $sameNamespaceScript -Value 'while :; do for n in $(seq 1 10); do ipvsadm -A -t 10.79.0.$n:80 -s rr; done; for n in $(seq 1 10); do ipvsadm -D -t 10.79.0.$n:80; done; done'
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $sameNamespaceScript
         $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch '10\.79\.0\.' }) }
     }
 
     AfterAll {
-        Stop-Process -Id $script:sameNamespace.Id -ErrorAction Ignore
         ip netns pids $script:table | ForEach-Object { kill $_ 2>$null }
     }
 

@@ -141,6 +141,20 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     if ($script:exported.Count -ne $lines) { throw "Export-LvsRules wrote $($script:exported.Count) rules of $lines." }
     $get = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:servers = Get-LvsService @at | Get-LvsRealServer @at } })
     if ($script:servers.Count -ne $lines - $count) { throw "Get-LvsService | Get-LvsRealServer gave $($script:servers.Count) real servers of $($lines - $count)." }
+    # A listing of many dump parts is checked against /proc/net/ip_vs (IpvsClient.GetServices): on an
+    # undisturbed table that check is the kernel writing the file and LvsAdmin reading its keys, no more.
+    $listServices = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:listed = Get-LvsService @at } })
+    if ($script:listed.Count -ne $count) { throw "Get-LvsService gave $($script:listed.Count) services of $count." }
+    # The namespace's /proc/net/ip_vs, read in this process through a process that lives in it.
+    $resident = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $lvsNs, 'sleep', '600' -PassThru
+    while ((Get-Content "/proc/$($resident.Id)/comm" -ErrorAction Ignore) -ne 'sleep') { Start-Sleep -Milliseconds 20 }
+    $listingCheck = Get-Median (1..$Repeat | ForEach-Object {
+        Measure-Seconds {
+            $reader = [IO.StreamReader]::new("/proc/$($resident.Id)/net/ip_vs")
+            try { $null = [LvsAdmin.Ipvs.ProcServiceList]::Read($reader, [Collections.Generic.Dictionary[uint32, int]]::new()) } finally { $reader.Dispose() }
+        }
+    })
+    $resident.Kill()
     # Each run changes 1% of the table: to the changed rules, back to the original ones, and so on.
     $replace = Get-Median (1..$Repeat | ForEach-Object {
         $target = if ($_ % 2) { $changed } else { $rules }
@@ -195,6 +209,8 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         ExportOverFloor          = if ($floorDump) { [math]::Round($export / $floorDump, 2) }
         ExportSeconds            = $export
         GetServiceRealServerSeconds = $get
+        ListServicesSeconds      = $listServices
+        ListingCheckSeconds      = $listingCheck
         ReplaceSeconds           = $replace
         ImportProcessSeconds     = $importProcess.Seconds
         ExportProcessSeconds     = $exportProcess.Seconds
@@ -370,7 +386,9 @@ $results | Format-Table Services, Rules,
     @{ n = 'Export'; e = { '{0:0.00} s' -f $_.ExportSeconds } },
     @{ n = 'x'; e = { $_.ExportSpeedup } },
     @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
-    @{ n = 'x'; e = { $_.GetSpeedup } } -AutoSize | Out-String -Width 200 | Write-Host
+    @{ n = 'x'; e = { $_.GetSpeedup } },
+    @{ n = 'Get-LvsService'; e = { '{0:0.000} s' -f $_.ListServicesSeconds } },
+    @{ n = 'of which the /proc check'; e = { '{0:0.000} s' -f $_.ListingCheckSeconds } } -AutoSize | Out-String -Width 200 | Write-Host
 $results | Format-Table Services,
     @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
     @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
