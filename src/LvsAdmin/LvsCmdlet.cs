@@ -254,6 +254,16 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>
+        /// For -PassThru after a change landed: the service as the kernel now has it (what it filled in or
+        /// another writer changed since), or as sent when it is gone again.
+        /// </summary>
+        protected LvsService AsTheKernelHasIt(LvsService sent) => RunKernel(() => Client.GetService(sent.GetKey()), "Service", sent) ?? sent;
+
+        /// <inheritdoc cref="AsTheKernelHasIt(LvsService)"/>
+        protected LvsRealServer AsTheKernelHasIt(LvsRealServer sent) =>
+            RunKernel(() => Client.GetService(sent.GetServiceKey()) is null ? null : Client.GetRealServers(sent.GetServiceKey()).Find(server => server.Port == sent.Port && server.Address.Equals(sent.Address)), "RealServer", sent) ?? sent;
+
+        /// <summary>
         /// True when the cmdlet stands after a pipeline that sent it nothing. A cmdlet that acts on
         /// everything when not told what (listing all real servers, zeroing all counters) then acts on
         /// nothing: an empty match upstream must not widen to the whole table.

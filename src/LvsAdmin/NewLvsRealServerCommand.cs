@@ -57,7 +57,7 @@ namespace LvsAdmin.Commands
             if (!ShouldProcess($"virtual service {Service}", $"Add real server {Addresses.FormatEndpoint(server.Address, server.Port)} ({ForwardingMethod}, weight {Weight})"))
                 return;
             QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Add, server), IpvsChange.ForRealServer(IpvsChangeKind.Delete, server), "RealServer", server,
-                PassThru ? () => WriteObject(server) : null);
+                PassThru ? () => WriteObject(AsTheKernelHasIt(server)) : null);
         }
     }
 }

@@ -53,7 +53,7 @@ namespace LvsAdmin.Commands
                 if (!ShouldProcess($"virtual service {key}", $"Add with scheduler {Scheduler}"))
                     continue;
                 QueueChange(IpvsChange.ForService(IpvsChangeKind.Add, service), IpvsChange.ForService(IpvsChangeKind.Delete, service), "Service", key,
-                    PassThru ? () => WriteObject(service) : null);
+                    PassThru ? () => WriteObject(AsTheKernelHasIt(service)) : null);
             }
         }
     }

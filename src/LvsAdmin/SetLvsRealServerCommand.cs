@@ -86,7 +86,7 @@ namespace LvsAdmin.Commands
             if (changes.Count > 0 && ShouldProcess($"real server {current}", $"Set {string.Join(", ", changes)}"))
             {
                 QueueChange(IpvsChange.ForRealServer(IpvsChangeKind.Update, server), IpvsChange.ForRealServer(IpvsChangeKind.Update, current), "RealServer", current,
-                    PassThru ? () => WriteObject(server) : null);
+                    PassThru ? () => WriteObject(AsTheKernelHasIt(server)) : null);
             }
             else if (changes.Count == 0 && PassThru)
             {

@@ -64,7 +64,7 @@ namespace LvsAdmin.Commands
                 if (!ShouldProcess($"virtual service {key}", $"Set {string.Join(", ", changes)}"))
                     continue;
                 QueueChange(IpvsChange.ForService(IpvsChangeKind.Update, changed), IpvsChange.ForService(IpvsChangeKind.Update, current), "Service", key,
-                    PassThru ? () => WriteObject(changed) : null);
+                    PassThru ? () => WriteObject(AsTheKernelHasIt(changed)) : null);
             }
         }
 

@@ -77,32 +77,51 @@ namespace LvsAdmin.Core.Tests
             };
 
         /// <summary>A service and real servers the kernel would take: ports and families as validation wants them.</summary>
-        private static readonly Gen<string[]> RuleSets =
+        private static readonly Gen<(LvsService Service, List<LvsRealServer> Servers)> Tables =
             from service in Services
             from servers in RealServers.List[0, 5]
-            select RuleLines(service, servers);
+            select (service, Taken(service.GetKey(), servers));
 
-        private static string[] RuleLines(LvsService service, List<LvsRealServer> servers)
+        private static List<LvsRealServer> Taken(LvsServiceKey key, List<LvsRealServer> servers)
         {
-            var key = service.GetKey();
-            var lines = new List<string> { RuleWriter.ServiceLine(service) };
+            var taken = new List<LvsRealServer>();
             foreach (var server in servers)
             {
                 if (!key.IsFirewallMark && server.ForwardingMethod != LvsForwardingMethod.Masquerade)
                     server.Port = key.Port;
                 if (server.AddressFamily != key.AddressFamily && server.ForwardingMethod != LvsForwardingMethod.Tunnel)
                     continue;
-                lines.Add(RuleWriter.RealServerLine(key, server));
+                taken.Add(server);
             }
-            return lines.ToArray();
+            return taken;
         }
+
+        private static string[] RuleLines((LvsService Service, List<LvsRealServer> Servers) table) =>
+            table.Servers.Select(server => RuleWriter.RealServerLine(table.Service.GetKey(), server)).Prepend(RuleWriter.ServiceLine(table.Service)).ToArray();
+
+        // Every field a rule line carries, from the model itself: a field that writer and parser both dropped shows here.
+        private static string Fields(LvsService s) =>
+            $"{s.GetKey()} {s.Scheduler} persistent={s.Persistent}/{s.PersistenceTimeout}/{(s.Persistent ? ServiceFlags.EncodeMask(s.PersistenceMask, s.AddressFamily) : 0)} " +
+            $"pe={s.PersistenceEngine} ops={s.OnePacket} flags={string.Join(",", s.SchedulerFlags)}";
+
+        private static string Fields(LvsRealServer r) =>
+            $"{Addresses.FormatEndpoint(r.Address, r.Port)} {r.ForwardingMethod} w={r.Weight} x={r.UpperThreshold} y={r.LowerThreshold} tun={r.TunnelType}/{r.TunnelPort}/{r.TunnelChecksum}";
+
+        [Fact]
+        public void Parsing_what_was_written_gives_every_field_back() =>
+            Tables.Sample(table =>
+            {
+                var rules = RuleParser.Parse(RuleLines(table));
+                Assert.Equal(Fields(table.Service), Fields(rules[0].Service!));
+                Assert.Equal(table.Servers.Select(Fields), rules.Skip(1).Select(rule => Fields(rule.RealServer!)));
+            }, iter: 2000);
 
         [Fact]
         public void Writing_what_was_parsed_gives_the_canonical_lines_back() =>
-            RuleSets.Sample(lines =>
+            Tables.Sample(table =>
             {
-                var rules = RuleParser.Parse(lines);
-                var written = rules.Select(rule => rule.Command == RuleCommand.AddService
+                var lines = RuleLines(table);
+                var written = RuleParser.Parse(lines).Select(rule => rule.Command == RuleCommand.AddService
                     ? RuleWriter.ServiceLine(rule.Service!)
                     : RuleWriter.RealServerLine(rule.ServiceKey!, rule.RealServer!));
                 Assert.Equal(lines, written);

@@ -52,10 +52,12 @@ Describe 'The pipelines of API.md, with live objects and with deserialized ones 
         $rules | Should -Contain '-a -t 10.0.0.2:443 -r 192.168.1.10:443 -g -w 0'
     }
 
-    It 'Get-LvsRealServer | Sort-Object ActiveConnections -Descending | Select-Object -First 5' {
-        $top = & $Through (Get-LvsRealServer) | Sort-Object ActiveConnections -Descending | Select-Object -First 5
+    It 'Get-LvsRealServer | Sort-Object ActiveConnections, Weight -Descending | Select-Object -First 5' {
+        # No traffic here, so every ActiveConnections is 0: the weights decide the order.
+        $top = & $Through (Get-LvsRealServer) | Sort-Object ActiveConnections, Weight -Descending | Select-Object -First 5
         $top | Should -HaveCount 4
-        $top[0].PSObject.Properties.Name | Should -Contain 'ActiveConnections'
+        @($top.ActiveConnections) | Should -Be @(0, 0, 0, 0)
+        @($top | ForEach-Object { "$($_.Address):$($_.Weight)" }) | Select-Object -First 2 | Should -Be @('192.168.1.10:3', '192.168.1.10:2')
     }
 
     It 'Get-LvsService | Remove-LvsService' {
@@ -89,8 +91,16 @@ Describe 'Objects for Where-Object, Sort-Object, Format-Table and Export-Csv' {
         $servers | Should -Match '192\.168\.1\.10:80\s+Masq\s+3\s+0\s+0'
     }
 
-    It 'has the named view <_>' -ForEach @('Statistics', 'Rate', 'Thresholds', 'PersistentConnections', 'TunnelInfo') {
-        { Get-LvsRealServer | Format-Table -View $_ | Out-String } | Should -Not -Throw
+    It 'has the named view <View>' -ForEach @(
+        @{ View = 'Statistics'; Heading = 'RemoteAddress:Port\s+Conns\s+InPkts\s+OutPkts\s+InBytes\s+OutBytes' }
+        @{ View = 'Rate'; Heading = 'RemoteAddress:Port\s+CPS\s+InPPS\s+OutPPS\s+InBPS\s+OutBPS' }
+        @{ View = 'Thresholds'; Heading = 'RemoteAddress:Port\s+Uthreshold\s+Lthreshold\s+ActiveConn\s+InActConn' }
+        @{ View = 'PersistentConnections'; Heading = 'RemoteAddress:Port\s+Weight\s+PersistConn\s+ActiveConn\s+InActConn' }
+        @{ View = 'TunnelInfo'; Heading = 'RemoteAddress:Port\s+Forward\s+TunnelInfo\s+Weight\s+ActiveConn\s+InActConn' }
+    ) {
+        $table = Get-LvsRealServer | Format-Table -View $View | Out-String -Width 200
+        $table | Should -Match $Heading
+        $table | Should -Match '192\.168\.1\.10:80'
     }
 
     It 'has the named service views Statistics and Rate' {
