@@ -62,18 +62,22 @@ namespace LvsAdmin.Ipvs
         public LvsInfo GetInfo() =>
             Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
 
+        // From 7.1 each namespace has its own service table: changes in others no longer move a dump's position.
+        private static readonly bool ServiceTableShared = Environment.OSVersion.Version < new Version(7, 1);
+
         /// <summary>
-        /// Every service of the namespace, each once, whatever other namespaces or other writers do meanwhile
-        /// to services other than it. A dump of many parts resumes each part by position in the kernel's service
-        /// hash, which before 7.1 all namespaces share: a change anywhere between two parts makes it skip or
-        /// repeat services, and the kernel does not say so. Such a dump is checked against /proc/net/ip_vs,
-        /// which pages among this namespace's services only, and each service the two disagree on is asked
-        /// for by its key.
+        /// Every service of the namespace, each once, whatever other namespaces do meanwhile. A dump of many
+        /// parts resumes each part by position in the kernel's service hash, which before 7.1 all namespaces
+        /// share: a change anywhere between two parts makes it skip or repeat services, and the kernel does not
+        /// say so. There, such a dump is checked against /proc/net/ip_vs, which pages among this namespace's
+        /// services only, and each service the two disagree on is asked for by its key.
         /// </summary>
         public List<LvsService> GetServices()
         {
             var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out int parts);
-            return parts <= 1 ? services : Reconciled(services);
+            if (parts <= 1)
+                return services;
+            return ServiceTableShared ? Reconciled(services) : services.DistinctBy(service => service.GetKey()).ToList();
         }
 
         private List<LvsService> Reconciled(List<LvsService> dumped)
