@@ -50,7 +50,7 @@ namespace LvsAdmin.Commands
                 IpvsadmOrder.Sort(servers);
                 found.AddRange(servers.Where(Matches));
             }
-            WriteObject(found, enumerateCollection: true);
+            WriteObject(found.Select(RecentReads.Noted), enumerateCollection: true);
         }
 
         private bool Matches(LvsRealServer server) =>

@@ -62,14 +62,14 @@ namespace LvsAdmin.Commands
                             found.Add(service);
                     }
                 }
-                WriteObject(found, enumerateCollection: true);
+                WriteObject(found.Select(RecentReads.Noted), enumerateCollection: true);
                 return;
             }
             var services = RunKernel(Client.GetServices, "Service", null).Where(Matches).ToList();
             IpvsadmOrder.Sort(services);
             if (services.Count == 0 && NamesOneService(out var wanted))
                 WriteNotFound("Service", $"There is no virtual service {wanted}.", wanted!);
-            WriteObject(services, enumerateCollection: true);
+            WriteObject(services.Select(RecentReads.Noted), enumerateCollection: true);
         }
 
         private bool Matches(LvsService service) =>

@@ -257,11 +257,11 @@ namespace LvsAdmin.Commands
         /// For -PassThru after a change landed: the service as the kernel now has it (what it filled in or
         /// another writer changed since), or as sent when it is gone again.
         /// </summary>
-        protected LvsService AsTheKernelHasIt(LvsService sent) => RunKernel(() => Client.GetService(sent.GetKey()), "Service", sent) ?? sent;
+        protected LvsService AsTheKernelHasIt(LvsService sent) => RecentReads.Noted(RunKernel(() => Client.GetService(sent.GetKey()), "Service", sent) ?? sent);
 
         /// <inheritdoc cref="AsTheKernelHasIt(LvsService)"/>
         protected LvsRealServer AsTheKernelHasIt(LvsRealServer sent) =>
-            RunKernel(() => Client.GetService(sent.GetServiceKey()) is null ? null : Client.GetRealServers(sent.GetServiceKey()).Find(server => server.Port == sent.Port && server.Address.Equals(sent.Address)), "RealServer", sent) ?? sent;
+            RecentReads.Noted(RunKernel(() => Client.GetService(sent.GetServiceKey()) is null ? null : Client.GetRealServers(sent.GetServiceKey()).Find(server => server.Port == sent.Port && server.Address.Equals(sent.Address)), "RealServer", sent) ?? sent);
 
         /// <summary>
         /// True when the cmdlet stands after a pipeline that sent it nothing. A cmdlet that acts on

@@ -144,13 +144,13 @@ namespace LvsAdmin.Commands
 
         /// <summary>
         /// The real server named, as the pipeline object has it when that is a real server just read (from
-        /// Get-LvsRealServer), so that a large pipeline is not read again one server at a time; otherwise read
-        /// from the kernel. Null after writing the error.
+        /// Get-LvsRealServer, moments ago), so that a large pipeline is not read again one server at a time;
+        /// otherwise read from the kernel. Null after writing the error.
         /// </summary>
         protected LvsRealServer? CurrentRealServer()
         {
             if (InputObject?.BaseObject is LvsRealServer live && live.Address.Equals(Address) && (Port is null || live.Port == Port)
-                && live.GetServiceKey().Equals(Service))
+                && live.GetServiceKey().Equals(Service) && RecentReads.IsFresh(live))
                 return live;
             return FindRealServer();
         }

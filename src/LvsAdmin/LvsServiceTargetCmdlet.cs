@@ -43,9 +43,9 @@ namespace LvsAdmin.Commands
         [Parameter(ValueFromPipeline = true, ParameterSetName = ServiceSet, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        /// <summary>The service as the pipeline object has it, when that is a service just read (from Get-LvsService): no need to read it again.</summary>
+        /// <summary>The service as the pipeline object has it, when that is a service just read (from Get-LvsService, moments ago): no need to read it again.</summary>
         protected LvsService? LiveService(LvsServiceKey key) =>
-            InputObject?.BaseObject is LvsService live && live.GetKey().Equals(key) ? live : null;
+            InputObject?.BaseObject is LvsService live && live.GetKey().Equals(key) && RecentReads.IsFresh(live) ? live : null;
 
         protected IEnumerable<LvsServiceKey> TargetKeys => ParameterSetName switch
         {

@@ -161,3 +161,40 @@ Describe 'Listings while another namespace churns and another writer changes oth
         }
     }
 }
+
+Describe 'A change to an object held since an earlier read' {
+    BeforeAll {
+        $script:at = @{ NetworkNamespace = $script:table }
+        function Invoke-InTable { Invoke-Checked ip netns exec $script:table ipvsadm @args | Out-Null }
+    }
+
+    BeforeEach {
+        Invoke-InTable -C
+        Invoke-InTable -A -t 10.65.0.1:80 -s wlc
+        Invoke-InTable -a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 3
+    }
+
+    It 'Set-LvsRealServer keeps what another writer changed since: it reads the real server again' {
+        $held = Get-LvsRealServer -Service 'TCP 10.65.0.1:80' @at
+        Invoke-InTable -e -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 3 -x 50 -y 5
+        # Longer than a pipeline takes from Get to Set: the object is no longer one just read.
+        Start-Sleep -Seconds 6
+        $held | Set-LvsRealServer -Weight 4 @at
+        $row = @(ip netns exec $script:table ipvsadm -Ln --thresholds) -match '^\s+-> 192\.168\.65\.1:80'
+        $row | Should -Match '^\s+-> 192\.168\.65\.1:80\s+50\s+5\s'
+        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 4'
+    }
+
+    It 'Set-LvsService keeps what another writer changed since: it reads the service again' {
+        $held = Get-LvsService @at
+        Invoke-InTable -E -t 10.65.0.1:80 -s wlc -p 300
+        Start-Sleep -Seconds 6
+        $held | Set-LvsService -Scheduler rr @at
+        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-A -t 10.65.0.1:80 -s rr -p 300'
+    }
+
+    It 'Get-LvsRealServer | Set-LvsRealServer builds on what it just read' {
+        Get-LvsRealServer @at | Set-LvsRealServer -Weight 7 @at
+        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 7'
+    }
+}
