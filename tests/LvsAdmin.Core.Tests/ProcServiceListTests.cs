@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Core.Tests
@@ -28,8 +29,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void Reads_each_address_service_by_key_and_counts_marks()
         {
-            var marks = new Dictionary<uint, int>();
-            var keys = ProcServiceList.Read(new StringReader(Listing), marks);
+            var listing = ProcServiceList.Read(new StringReader(Listing));
             var expected = new HashSet<LvsServiceKey>
             {
                 LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
@@ -37,8 +37,49 @@ namespace LvsAdmin.Core.Tests
                 LvsServiceKey.ForAddress(LvsProtocol.Sctp, IPAddress.Parse("10.0.0.3"), 2905),
                 LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443),
             };
-            Assert.True(expected.SetEquals(keys), $"read: {string.Join(", ", keys)}");
-            Assert.Equal(new Dictionary<uint, int> { [5] = 2, [uint.MaxValue] = 1 }, marks);
+            Assert.True(expected.SetEquals(listing.AddressKeys), $"read: {string.Join(", ", listing.AddressKeys)}");
+            Assert.Equal(new Dictionary<uint, int> { [5] = 2, [uint.MaxValue] = 1 }, listing.Marks);
+        }
+
+        [Fact]
+        public void Agrees_with_a_dump_of_the_same_services()
+        {
+            var dumped = new[]
+            {
+                LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
+                LvsServiceKey.ForAddress(LvsProtocol.Udp, IPAddress.Parse("10.0.0.2"), 53),
+                LvsServiceKey.ForAddress(LvsProtocol.Sctp, IPAddress.Parse("10.0.0.3"), 2905),
+                LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443),
+                LvsServiceKey.ForFirewallMark(5),
+                LvsServiceKey.ForFirewallMark(5, AddressFamily.InterNetworkV6),
+                LvsServiceKey.ForFirewallMark(uint.MaxValue, AddressFamily.InterNetworkV6),
+            };
+            Assert.Empty(ProcServiceList.Read(new StringReader(Listing)).Disagreements(dumped));
+        }
+
+        [Fact]
+        public void Questions_what_only_one_view_has_and_both_families_of_a_mark_counted_differently()
+        {
+            var skipped = LvsServiceKey.ForAddress(LvsProtocol.Udp, IPAddress.Parse("10.0.0.2"), 53);
+            var gone = LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.9.9.9"), 80);
+            var dumped = new[]
+            {
+                LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
+                gone,
+                LvsServiceKey.ForAddress(LvsProtocol.Sctp, IPAddress.Parse("10.0.0.3"), 2905),
+                LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443),
+                LvsServiceKey.ForFirewallMark(5),
+                LvsServiceKey.ForFirewallMark(uint.MaxValue),
+            };
+            var expected = new HashSet<LvsServiceKey>
+            {
+                skipped,
+                gone,
+                LvsServiceKey.ForFirewallMark(5),
+                LvsServiceKey.ForFirewallMark(5, AddressFamily.InterNetworkV6),
+            };
+            var questioned = ProcServiceList.Read(new StringReader(Listing)).Disagreements(dumped);
+            Assert.True(expected.SetEquals(questioned), $"questioned: {string.Join(", ", questioned)}");
         }
 
         [Theory]
@@ -49,7 +90,7 @@ namespace LvsAdmin.Core.Tests
         [InlineData("TCP")]
         public void Names_the_line_that_does_not_parse(string line)
         {
-            var error = Assert.Throws<FormatException>(() => ProcServiceList.Read(new StringReader(Listing + line + "\n"), new Dictionary<uint, int>()));
+            var error = Assert.Throws<FormatException>(() => ProcServiceList.Read(new StringReader(Listing + line + "\n")));
             Assert.Contains("line 14", error.Message);
             Assert.Contains(line.Trim(), error.Message);
         }

@@ -151,7 +151,7 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     $listingCheck = Get-Median (1..$Repeat | ForEach-Object {
         Measure-Seconds {
             $reader = [IO.StreamReader]::new("/proc/$($resident.Id)/net/ip_vs")
-            try { $null = [LvsAdmin.Ipvs.ProcServiceList]::Read($reader, [Collections.Generic.Dictionary[uint32, int]]::new()) } finally { $reader.Dispose() }
+            try { $null = [LvsAdmin.Ipvs.ProcServiceList]::Read($reader) } finally { $reader.Dispose() }
         }
     })
     $resident.Kill()

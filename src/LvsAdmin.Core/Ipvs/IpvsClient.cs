@@ -77,77 +77,39 @@ namespace LvsAdmin.Ipvs
             var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out int parts);
             if (parts <= 1)
                 return services;
-            return ServiceTableShared ? Reconciled(services) : services.DistinctBy(service => service.GetKey()).ToList();
+            var unique = services.DistinctBy(service => service.GetKey()).ToList();
+            return ServiceTableShared ? Reconciled(unique) : unique;
         }
 
         private List<LvsService> Reconciled(List<LvsService> dumped)
         {
-            var marks = new Dictionary<uint, int>();
-            HashSet<LvsServiceKey> listed;
+            ProcServiceList listing;
             try
             {
-                listed = NetworkNamespace.Run(_namespacePath, () =>
+                listing = NetworkNamespace.Run(_namespacePath, () =>
                 {
                     using var reader = new System.IO.StreamReader(ProcServiceList.Path);
-                    return ProcServiceList.Read(reader, marks);
+                    return ProcServiceList.Read(reader);
                 });
             }
             catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
             {
-                // No /proc here (a container without it): the dump alone, each service once.
-                return dumped.DistinctBy(service => service.GetKey()).ToList();
+                // No /proc here (a container without it): the dump alone.
+                return dumped;
             }
-            var byKey = new Dictionary<LvsServiceKey, LvsService>(dumped.Count);
-            var order = new List<LvsServiceKey>(dumped.Count);
-            var dumpedMarks = new Dictionary<uint, int>();
-            foreach (var service in dumped)
-            {
-                var key = service.GetKey();
-                if (!byKey.ContainsKey(key))
-                {
-                    order.Add(key);
-                    if (key.IsFirewallMark)
-                        dumpedMarks[key.FirewallMark] = dumpedMarks.TryGetValue(key.FirewallMark, out int count) ? count + 1 : 1;
-                }
-                byKey[key] = service;
-            }
-            var questioned = new HashSet<LvsServiceKey>();
-            foreach (var key in listed)
-            {
-                if (!byKey.ContainsKey(key))
-                    questioned.Add(key);
-            }
-            foreach (var key in order)
-            {
-                if (!key.IsFirewallMark && !listed.Contains(key))
-                    questioned.Add(key);
-            }
-            // /proc does not say a mark's address family: a mark counted differently is asked for in both.
-            foreach (uint mark in marks.Keys.Union(dumpedMarks.Keys))
-            {
-                if (marks.GetValueOrDefault(mark) != dumpedMarks.GetValueOrDefault(mark))
-                {
-                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, System.Net.Sockets.AddressFamily.InterNetwork));
-                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, System.Net.Sockets.AddressFamily.InterNetworkV6));
-                }
-            }
-            foreach (var key in questioned)
+            var byKey = dumped.ToDictionary(service => service.GetKey());
+            var found = new List<LvsService>();
+            foreach (var key in listing.Disagreements(byKey.Keys))
             {
                 var service = GetService(key);
                 if (service is null)
                     byKey.Remove(key);
-                else if (byKey.TryAdd(key, service))
-                    order.Add(key);
-                else
+                else if (byKey.ContainsKey(key))
                     byKey[key] = service;
+                else
+                    found.Add(service);
             }
-            var services = new List<LvsService>(order.Count);
-            foreach (var key in order)
-            {
-                if (byKey.TryGetValue(key, out var service))
-                    services.Add(service);
-            }
-            return services;
+            return dumped.Where(service => byKey.ContainsKey(service.GetKey())).Select(service => byKey[service.GetKey()]).Concat(found).ToList();
         }
 
         /// <summary>The service with this key, or null when there is none.</summary>

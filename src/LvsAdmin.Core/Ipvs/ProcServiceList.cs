@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Net.Sockets;
 
 namespace LvsAdmin.Ipvs
 {
@@ -10,17 +12,24 @@ namespace LvsAdmin.Ipvs
     /// among the namespace's own services, where a netlink dump before 7.1 resumes by position in a hash
     /// that all namespaces share; so a change in another namespace cannot make it skip or repeat one.
     /// </summary>
-    public static class ProcServiceList
+    public sealed class ProcServiceList
     {
         public const string Path = "/proc/thread-self/net/ip_vs";
 
-        /// <summary>
-        /// The keys of the services listed. A firewall-mark line does not say its address family: its mark
-        /// is counted in <paramref name="marks"/> (one per line) instead.
-        /// </summary>
-        public static HashSet<LvsServiceKey> Read(TextReader reader, Dictionary<uint, int> marks)
+        private readonly HashSet<LvsServiceKey> _addressKeys = new HashSet<LvsServiceKey>();
+        private readonly Dictionary<uint, int> _marks = new Dictionary<uint, int>();
+
+        private ProcServiceList() { }
+
+        /// <summary>The keys of the services listed by address.</summary>
+        public IReadOnlySet<LvsServiceKey> AddressKeys => _addressKeys;
+
+        /// <summary>How many services each firewall mark has: a mark's line does not say its address family.</summary>
+        public IReadOnlyDictionary<uint, int> Marks => _marks;
+
+        public static ProcServiceList Read(TextReader reader)
         {
-            var keys = new HashSet<LvsServiceKey>();
+            var listing = new ProcServiceList();
             string? line;
             int number = 0;
             while ((line = reader.ReadLine()) is not null)
@@ -36,13 +45,41 @@ namespace LvsAdmin.Ipvs
                 {
                     if (fields[1].Length != 8 || !uint.TryParse(fields[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint mark))
                         throw new FormatException($"{Path} line {number} has '{fields[1]}' where a mark of eight hex digits belongs: '{line}'");
-                    marks[mark] = marks.TryGetValue(mark, out int count) ? count + 1 : 1;
+                    CountMark(listing._marks, mark);
                     continue;
                 }
-                keys.Add(ParseAddressKey(fields[0], fields[1], line, number));
+                listing._addressKeys.Add(ParseAddressKey(fields[0], fields[1], line, number));
             }
-            return keys;
+            return listing;
         }
+
+        /// <summary>
+        /// The services a dump (its keys, each once) and this listing disagree on, to be asked for by key: each
+        /// address service in one but not the other, and both families of a mark counted differently.
+        /// </summary>
+        public HashSet<LvsServiceKey> Disagreements(IReadOnlyCollection<LvsServiceKey> dumped)
+        {
+            var questioned = new HashSet<LvsServiceKey>(_addressKeys);
+            var dumpedMarks = new Dictionary<uint, int>();
+            foreach (var key in dumped)
+            {
+                if (key.IsFirewallMark)
+                    CountMark(dumpedMarks, key.FirewallMark);
+                else if (!questioned.Remove(key))
+                    questioned.Add(key);
+            }
+            foreach (uint mark in _marks.Keys.Union(dumpedMarks.Keys))
+            {
+                if (_marks.GetValueOrDefault(mark) != dumpedMarks.GetValueOrDefault(mark))
+                {
+                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetwork));
+                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetworkV6));
+                }
+            }
+            return questioned;
+        }
+
+        private static void CountMark(Dictionary<uint, int> marks, uint mark) => marks[mark] = marks.GetValueOrDefault(mark) + 1;
 
         private static LvsServiceKey ParseAddressKey(string protocolName, string endpoint, string line, int number)
         {
