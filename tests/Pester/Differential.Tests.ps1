@@ -18,13 +18,6 @@ BeforeAll {
     $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-differential-$PID"
     New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
 
-    function New-TestNamespace([string] $Name) {
-        if (@(ip netns list) -match "^$Name\b") { ip netns delete $Name }
-        ip netns add $Name
-        # Real servers are refused in a namespace whose loopback is down (no address is unicast there).
-        ip -n $Name link set lo up
-    }
-
     function Invoke-IpvsadmRestore([string] $Namespace, [string] $Path) {
         # ipvsadm -R's refusals, one line each on stderr; it goes on after the kernel refuses a rule.
         $refusals = Get-Content $Path | ip netns exec $Namespace ipvsadm -R 2>&1
@@ -98,8 +91,8 @@ AfterAll {
 
 Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
     BeforeAll {
-        New-TestNamespace lvsadmin-test-diff-ipvsadm
-        New-TestNamespace lvsadmin-test-diff-lvsadmin
+        New-LvsTestNamespace lvsadmin-test-diff-ipvsadm
+        New-LvsTestNamespace lvsadmin-test-diff-lvsadmin
         $script:theirs = Invoke-IpvsadmRestore lvsadmin-test-diff-ipvsadm $script:firstPath
         Import-LvsRules -Path $script:firstPath -NetworkNamespace lvsadmin-test-diff-lvsadmin -ErrorAction SilentlyContinue -ErrorVariable ourRefusals
         $script:ourRefusals = @($ourRefusals)
@@ -138,7 +131,7 @@ Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
     }
 
     It 'Export-LvsRules | ipvsadm -R rebuilds the table ipvsadm made, thresholds included' {
-        New-TestNamespace lvsadmin-test-diff-export
+        New-LvsTestNamespace lvsadmin-test-diff-export
         Export-LvsRules -NetworkNamespace lvsadmin-test-diff-ipvsadm | ip netns exec lvsadmin-test-diff-export ipvsadm -R
         $LASTEXITCODE | Should -Be 0
         Compare-Object (Get-IpvsadmView lvsadmin-test-diff-ipvsadm) (Get-IpvsadmView lvsadmin-test-diff-export) -SyncWindow 0 | Out-String | Should -BeNullOrEmpty
@@ -146,7 +139,7 @@ Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
 }
 
 Describe 'A line ipvsadm refuses, LvsAdmin refuses too, and neither changes the table: <Line>' -ForEach $invalidLines {
-    BeforeAll { New-TestNamespace lvsadmin-test-diff-invalid }
+    BeforeAll { New-LvsTestNamespace lvsadmin-test-diff-invalid }
 
     It 'refused by both' {
         $path = Join-Path $script:folder 'invalid.rules'
@@ -201,7 +194,7 @@ Describe 'Import-LvsRules -Replace from one random table to another' {
         $script:targetPath = Join-Path $script:folder 'target.rules'
         Set-Content -Path $script:targetPath -Value $target
 
-        New-TestNamespace lvsadmin-test-diff-target
+        New-LvsTestNamespace lvsadmin-test-diff-target
         Invoke-IpvsadmRestore lvsadmin-test-diff-target $script:targetPath | Out-Null
         $script:before = ConvertTo-Entries (Get-LvsView)
         $script:wanted = ConvertTo-Entries (Get-LvsView lvsadmin-test-diff-target)

@@ -1,9 +1,7 @@
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    ip netns add lvsadmin-test-namespace
-    # Without local routes the kernel finds no address unicast and refuses real servers.
-    ip -n lvsadmin-test-namespace link set lo up
+    New-LvsTestNamespace lvsadmin-test-namespace
     Reset-IpvsTable
 }
 

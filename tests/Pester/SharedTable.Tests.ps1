@@ -9,12 +9,7 @@ BeforeAll {
     New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
     $script:table = 'lvsadmin-test-shared'
     $script:churn = 'lvsadmin-test-churn'
-    foreach ($namespace in $script:table, $script:churn) {
-        if (Test-Path "/run/netns/$namespace") { Remove-LvsNamespace $namespace }
-        Invoke-Checked ip netns add $namespace | Out-Null
-        # Without local routes the kernel finds no address unicast and refuses real servers.
-        Invoke-Checked ip -n $namespace link set lo up | Out-Null
-    }
+    foreach ($namespace in $script:table, $script:churn) { New-LvsTestNamespace $namespace }
 
     # The table the import finds: 3,000 services, and those the import and the other writer touch.
     $script:base = @(
@@ -99,7 +94,7 @@ Describe 'An import that stops, while another writer changes the table: <Mode>' 
         $script:refusal = $null
         try { & $Run $path } catch { $script:refusal = $_ }
         # A writer still waiting for the import's first service never saw it: stopped here, it fails below.
-        if (-not $writing.WaitForExit(120000)) { Remove-LvsNamespace $script:table; Invoke-Checked ip netns add $script:table | Out-Null }
+        if (-not $writing.WaitForExit(120000)) { New-LvsTestNamespace $script:table }
         $script:overlap = Get-Content (Join-Path $script:folder 'overlap') -ErrorAction Ignore
     }
 

@@ -26,6 +26,14 @@ function Remove-LvsNamespace([string] $Name) {
     ip netns delete $Name
 }
 
+function New-LvsTestNamespace([string] $Name) {
+    # A test namespace made anew (one of that name left by an earlier file is removed), with its loopback up:
+    # without local routes the kernel finds no address unicast and refuses real servers.
+    if (Test-Path "/run/netns/$Name") { Remove-LvsNamespace $Name }
+    Invoke-Checked ip netns add $Name | Out-Null
+    Invoke-Checked ip -n $Name link set lo up | Out-Null
+}
+
 function ConvertTo-Deserialized {
     # What remoting and Import-Clixml hand over: property bags typed Deserialized.*.
     param([Parameter(ValueFromPipeline)] $InputObject)
