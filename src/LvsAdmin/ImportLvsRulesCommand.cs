@@ -45,12 +45,38 @@ namespace LvsAdmin.Commands
             bool stopAtFirst = StopsOnError();
             var journal = RunKernel(() => ChangeJournal.Begin(Client, approved), "Service", null);
             List<(Rule Rule, System.Exception Error)> failures = null!;
-            AllOrNothing(journal, () => failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst, journal));
+            RulesInterruptedException? interrupted = null;
+            AllOrNothing(journal, () =>
+            {
+                try
+                {
+                    failures = RuleApplier.Apply(Client, approved, Progress(approved.Count, "Applying rules"), stopAtFirst, journal);
+                }
+                catch (RulesInterruptedException e)
+                {
+                    (interrupted, failures) = (e, e.Refused);
+                }
+            });
             CompleteProgress(approved.Count);
+            if (interrupted is not null)
+                Interrupted(journal, ToErrorRecord(interrupted, "Service", interrupted.Unknown), interrupted.Unknown.Count, stopAtFirst, failures.Select(f => RuleError(f.Rule, f.Error)));
             if (stopAtFirst && failures.Count > 0)
                 ThrowRestored(journal, RuleError(failures[0].Rule, failures[0].Error));
             foreach (var (rule, error) in failures)
                 WriteError(RuleError(rule, error));
+        }
+
+        /// <summary>
+        /// Ends an import that the transport cut short: under Stop, undone (but for the changes whose outcome
+        /// could not be learned: the journal does not hold them); otherwise after the refusals met before it.
+        /// </summary>
+        private void Interrupted(ChangeJournal journal, ErrorRecord cause, int unknown, bool stopAtFirst, IEnumerable<ErrorRecord> refusals)
+        {
+            if (stopAtFirst)
+                ThrowRestored(journal, cause, unknown);
+            foreach (var refusal in refusals)
+                WriteError(refusal);
+            ThrowTerminatingError(cause);
         }
 
         private void ReplaceTable(DesiredTable desired)
@@ -65,6 +91,8 @@ namespace LvsAdmin.Commands
             var otherRules = desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
             var results = new List<Netlink.NetlinkException?>();
             var otherFailures = new List<(Rule Rule, System.Exception Error)>();
+            var unknown = new List<LvsRuleDifference>();
+            Netlink.NetlinkBatchException? interrupted = null;
             bool stopAtFirst = StopsOnError();
             AllOrNothing(journal, () =>
             {
@@ -72,8 +100,24 @@ namespace LvsAdmin.Commands
                 foreach (var chunk in approved.Chunk(4096))
                 {
                     var changes = chunk.Select(d => d.GetChange()).ToList();
-                    var outcomes = Client.Apply(changes);
-                    for (int i = 0; i < outcomes.Length; i++)
+                    IReadOnlyList<Netlink.NetlinkException?> outcomes;
+                    try
+                    {
+                        outcomes = Client.Apply(changes);
+                    }
+                    catch (Netlink.NetlinkBatchException e)
+                    {
+                        for (int i = 0; i < changes.Count; i++)
+                        {
+                            if (e.Outcomes[i] == Netlink.BatchOutcome.Accepted)
+                                journal.Accepted(changes[i]);
+                        }
+                        results.AddRange(e.Results);
+                        unknown.AddRange(chunk.Where((_, i) => e.Outcomes[i] == Netlink.BatchOutcome.Unknown));
+                        interrupted = e;
+                        return;
+                    }
+                    for (int i = 0; i < outcomes.Count; i++)
                     {
                         if (outcomes[i] is null)
                             journal.Accepted(changes[i]);
@@ -110,6 +154,14 @@ namespace LvsAdmin.Commands
                 }
             }
             refused.AddRange(otherFailures.Select(f => RuleError(f.Rule, f.Error)));
+            if (interrupted is not null)
+            {
+                var cause = ToErrorRecord(interrupted, "Service", unknown);
+                if (unknown.Count > 0)
+                    cause.ErrorDetails = new ErrorDetails($"{interrupted.Message} Whether {unknown.Count} changes were made cannot be known (each adds an entry the table has, which another writer may have made): " +
+                        $"{string.Join("; ", unknown.Take(5).Select(d => d.ToString()))}{(unknown.Count > 5 ? "; ..." : "")}.");
+                Interrupted(journal, cause, unknown.Count, stopAtFirst, refused);
+            }
             if (stopAtFirst && refused.Count > 0)
                 ThrowRestored(journal, refused[0]);
             foreach (var record in refused)
@@ -136,12 +188,14 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>Undoes what the import changed, then ends the cmdlet with the refusal that stopped it.</summary>
-        private void ThrowRestored(ChangeJournal journal, ErrorRecord refusal)
+        private void ThrowRestored(ChangeJournal journal, ErrorRecord refusal, int unknown = 0)
         {
             var undone = RunKernel(() => journal.Undo(Client), "Service", null);
             string cause = refusal.ErrorDetails?.Message ?? refusal.Exception.Message;
             string outcome = undone.Count == 0
-                ? "The import stopped there and was undone: the table is as it was found, but for what others changed meanwhile, which stays."
+                ? unknown == 0
+                    ? "The import stopped there and was undone: the table is as it was found, but for what others changed meanwhile, which stays."
+                    : $"The import stopped there and was undone, but for the {unknown} changes whose outcome could not be learned, which are left as they are."
                 : $"The import stopped there, and undoing it failed for {undone.Count} changes, which the table still has: " +
                   string.Join("; ", undone.Select(u => $"{u.What}: {u.Error.Message}"));
             ThrowTerminatingError(new ErrorRecord(new System.InvalidOperationException($"{cause} {outcome}", refusal.Exception),

@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Threading;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
+using LvsAdmin.Rules;
 using LvsAdmin.Settings;
 
 namespace LvsAdmin.Commands
@@ -140,15 +141,30 @@ namespace LvsAdmin.Commands
                 return;
             var batch = _pending.ToArray();
             _pending.Clear();
-            var results = RunKernel(() => Client.Apply(batch.Select(p => p.Change).ToList()), batch[0].Noun, batch[0].Target);
+            NetlinkBatchException? interrupted = null;
+            var results = RunKernel(() =>
+            {
+                try
+                {
+                    return Client.Apply(batch.Select(p => p.Change).ToList());
+                }
+                catch (NetlinkBatchException e)
+                {
+                    interrupted = e;
+                    return e.Results.ToArray();
+                }
+            }, batch[0].Noun, batch[0].Target);
             bool stops = StopsOnError();
+            var accepted = results.Select((error, i) => error is null && interrupted?.Outcomes[i] is null or BatchOutcome.Accepted).ToArray();
             for (int i = 0; i < batch.Length; i++)
             {
-                if (results[i] is not { } refused)
+                if (accepted[i])
                 {
                     batch[i].Applied?.Invoke();
                     continue;
                 }
+                if (results[i] is not { } refused)
+                    break;
                 if (refused.Errno == Errno.EPERM || refused.Errno == Errno.EACCES)
                     ThrowTerminatingError(ToErrorRecord(new IpvsPermissionException(refused.Action ?? "change the table"), batch[i].Noun, batch[i].Target));
                 if (!stops)
@@ -157,18 +173,26 @@ namespace LvsAdmin.Commands
                     continue;
                 }
                 var record = ToErrorRecord(refused, batch[i].Noun, batch[i].Target);
-                string? undoFailure = UndoAfter(batch, results, i);
+                string? undoFailure = UndoAfter(batch, accepted, i);
                 if (undoFailure is not null)
                     record.ErrorDetails = new ErrorDetails($"{record.Exception.Message} {undoFailure}");
                 base.WriteError(record);
                 return;
             }
+            if (interrupted is not null)
+            {
+                var unknown = batch.Where((_, i) => interrupted.Outcomes[i] == BatchOutcome.Unknown).Select(p => p.Target).ToList();
+                var record = ToErrorRecord(interrupted, batch[0].Noun, unknown.Count > 0 ? unknown : null);
+                if (unknown.Count > 0)
+                    record.ErrorDetails = new ErrorDetails($"{interrupted.Message} Whether these were made cannot be known (the table has them, and another writer may have made them): {string.Join("; ", unknown.Take(5))}{(unknown.Count > 5 ? "; ..." : "")}.");
+                ThrowTerminatingError(record);
+            }
         }
 
         /// <summary>Undoes, last first, the changes the kernel took after the refused one: null when all were undone, else what was not.</summary>
-        private string? UndoAfter(PendingChange[] batch, NetlinkException?[] results, int refused)
+        private string? UndoAfter(PendingChange[] batch, bool[] accepted, int refused)
         {
-            var taken = Enumerable.Range(refused + 1, batch.Length - refused - 1).Where(i => results[i] is null).Reverse().ToList();
+            var taken = Enumerable.Range(refused + 1, batch.Length - refused - 1).Where(i => accepted[i]).Reverse().ToList();
             var undos = taken.Where(i => batch[i].Undo is not null).Select(i => batch[i].Undo!).ToList();
             var left = taken.Where(i => batch[i].Undo is null).Select(i => batch[i].Change.ToString()).ToList();
             if (undos.Count > 0)
@@ -261,7 +285,7 @@ namespace LvsAdmin.Commands
 
         /// <inheritdoc cref="AsTheKernelHasIt(LvsService)"/>
         protected LvsRealServer AsTheKernelHasIt(LvsRealServer sent) =>
-            RecentReads.Noted(RunKernel(() => Client.GetService(sent.GetServiceKey()) is null ? null : Client.GetRealServers(sent.GetServiceKey()).Find(server => server.Port == sent.Port && server.Address.Equals(sent.Address)), "RealServer", sent) ?? sent);
+            RecentReads.Noted(RunKernel(() => Client.GetRealServer(sent.GetServiceKey(), sent.Address, sent.Port), "RealServer", sent) ?? sent);
 
         /// <summary>
         /// True when the cmdlet stands after a pipeline that sent it nothing. A cmdlet that acts on
@@ -293,6 +317,10 @@ namespace LvsAdmin.Commands
                     return new ErrorRecord(e, a.Reason, ErrorCategory.InvalidArgument, target);
                 case NetlinkTimeoutException:
                     return new ErrorRecord(e, "IpvsTimeout", ErrorCategory.OperationTimeout, target);
+                case RulesInterruptedException r:
+                    return new ErrorRecord(e, TransportErrorId(r.Cause), ErrorCategory.ConnectionError, target);
+                case NetlinkBatchException b:
+                    return new ErrorRecord(e, TransportErrorId(b), ErrorCategory.ConnectionError, target);
                 case NetlinkException n:
                     var (id, category, text) = Describe(n, noun);
                     string message = n.KernelMessage is null ? text : $"{text} (kernel: {n.KernelMessage})";
@@ -301,6 +329,14 @@ namespace LvsAdmin.Commands
                     return new ErrorRecord(e, $"{noun}Failed", ErrorCategory.NotSpecified, target);
             }
         }
+
+        /// <summary>The cause of a batch cut short by the transport, for its error id.</summary>
+        private static string TransportErrorId(NetlinkBatchException e) => e.Errno switch
+        {
+            Errno.ENOBUFS => "IpvsRepliesLost",
+            Errno.ETIMEDOUT => "IpvsTimeout",
+            _ => "IpvsTransportFailed",
+        };
 
         private static (string Id, ErrorCategory Category, string Message) Describe(NetlinkException e, string noun)
         {

@@ -42,12 +42,22 @@ namespace LvsAdmin.Ipvs
         {
             string? path = networkNamespace is null ? null : NetworkNamespace.ResolvePath(networkNamespace);
             var socket = NetworkNamespace.Run(path, () => new NetlinkSocket(NetlinkSocket.NetlinkGeneric, timeout ?? DefaultTimeout));
-            var connection = new GenericNetlinkConnection(socket);
+            return Open(socket, path);
+        }
+
+        /// <summary>
+        /// Opens a client over a transport of the caller's: a <see cref="NetlinkSocket"/> made with other
+        /// buffers, or one wrapped. It belongs to the network namespace at namespacePath (the caller's when null),
+        /// where the client reads /proc too. The client owns the transport.
+        /// </summary>
+        public static IpvsClient Open(INetlinkTransport transport, string? namespacePath = null)
+        {
+            var connection = new GenericNetlinkConnection(transport);
             try
             {
                 ushort family = connection.ResolveFamily(FamilyName) ?? throw new IpvsUnavailableException(
                     "The kernel has no IP Virtual Server: the IPVS generic netlink family does not exist. Load it with 'modprobe ip_vs' (as root), or use a kernel built with CONFIG_IP_VS.");
-                var client = new IpvsClient(connection, family, path);
+                var client = new IpvsClient(connection, family, namespacePath);
                 // IPVS answers even reads only with CAP_NET_ADMIN: find out now, with the cheapest request.
                 client.GetInfo();
                 return client;
@@ -159,6 +169,10 @@ namespace LvsAdmin.Ipvs
             return servers;
         }
 
+        /// <summary>One real server of a service, or null when the service or the real server is not in the table.</summary>
+        public LvsRealServer? GetRealServer(LvsServiceKey key, System.Net.IPAddress address, ushort port) =>
+            DumpRealServers(key).Find(server => server.Port == port && server.Address.Equals(address));
+
         private List<LvsRealServer> DumpRealServers(LvsServiceKey key) =>
             Dump(IpvsCommand.GetDestination, $"list the real servers of {key}", writer => IpvsCodec.WriteServiceKey(writer, key),
                 message => IpvsCodec.DecodeRealServer(message, key), out _);
@@ -240,13 +254,78 @@ namespace LvsAdmin.Ipvs
         /// <summary>
         /// Applies many changes with as few sendmsg calls as the socket allows. Every change is checked
         /// before any is sent. Returns, in order, null for each change the kernel accepted and the error
-        /// for each it refused; a refused change does not stop the others.
+        /// for each it refused; a refused change does not stop the others. When the transport fails
+        /// part-way, throws <see cref="NetlinkBatchException"/> with each change's outcome, having read the
+        /// table back for those whose reply was lost (see <see cref="ReadBack"/>).
         /// </summary>
         public NetlinkException?[] Apply(IReadOnlyList<IpvsChange> changes)
         {
             foreach (var change in changes)
                 Validate(change);
-            return _connection.ExecuteBatch(_family, Version, changes.Select(ToBatchRequest).ToList());
+            var requests = changes.Select(ToBatchRequest).ToList();
+            try
+            {
+                return _connection.ExecuteBatch(_family, Version, requests);
+            }
+            catch (NetlinkBatchException e) when (e.Outcomes.Contains(BatchOutcome.Unknown))
+            {
+                throw ReadBack(changes, requests, e);
+            }
+        }
+
+        /// <summary>
+        /// Learns from the table what became of changes whose replies were lost: an edit or a deletion is
+        /// in effect or not; an addition that is not there was not made; one that is there may be this
+        /// batch's or another writer's, and stays unknown (so that nothing undoes what it cannot be sure it made).
+        /// </summary>
+        private NetlinkBatchException ReadBack(IReadOnlyList<IpvsChange> changes, List<BatchRequest> requests, NetlinkBatchException lost)
+        {
+            var results = lost.Results.ToArray();
+            var outcomes = lost.Outcomes.ToArray();
+            try
+            {
+                for (int i = 0; i < changes.Count; i++)
+                {
+                    if (outcomes[i] != BatchOutcome.Unknown)
+                        continue;
+                    var change = changes[i];
+                    bool present = Present(change, out bool asSent);
+                    bool inEffect = change.Kind switch
+                    {
+                        IpvsChangeKind.Delete => !present,
+                        IpvsChangeKind.Update => asSent,
+                        _ => false,
+                    };
+                    if (change.Kind == IpvsChangeKind.Add && present)
+                        continue;
+                    outcomes[i] = inEffect ? BatchOutcome.Accepted : BatchOutcome.Refused;
+                    if (!inEffect)
+                        results[i] = new NetlinkException(lost.Errno, $"Could not {requests[i].Describe()}: its reply was lost, and the table does not show the change", null, requests[i].Describe());
+                }
+            }
+            catch (Exception e) when (e is NetlinkException or NetlinkTimeoutException)
+            {
+                return lost;
+            }
+            return lost.WithOutcomes(results, outcomes);
+        }
+
+        /// <summary>Whether the entry a change names is in the table now, and whether it has the settings the change sent.</summary>
+        private bool Present(IpvsChange change, out bool asSent)
+        {
+            switch (change)
+            {
+                case IpvsChange.ServiceChange { Service: var sent }:
+                    var service = GetService(sent.GetKey());
+                    asSent = service is not null && Rules.TableDifference.DifferingProperties(service, sent).Length == 0;
+                    return service is not null;
+                case IpvsChange.RealServerChange { RealServer: var sent }:
+                    var server = GetRealServer(sent.GetServiceKey(), sent.Address, sent.Port);
+                    asSent = server is not null && Rules.TableDifference.DifferingProperties(server, sent).Length == 0;
+                    return server is not null;
+                default:
+                    throw new ArgumentException($"Unknown change {change}.");
+            }
         }
 
         /// <summary>The checks <see cref="Apply"/> makes of a change before sending anything: a <see cref="LvsArgumentException"/> names what is wrong.</summary>

@@ -9,7 +9,7 @@ namespace LvsAdmin.Netlink
     /// A bound AF_NETLINK socket with bounded send and receive waits. It belongs to the network
     /// namespace of the thread that created it.
     /// </summary>
-    public sealed unsafe class NetlinkSocket : IDisposable
+    public sealed unsafe class NetlinkSocket : INetlinkTransport
     {
         public const int NetlinkGeneric = 16;
         private const int SolNetlink = 270;
@@ -64,6 +64,7 @@ namespace LvsAdmin.Netlink
                 setsockopt(_fd, SOL_SOCKET, SO_RCVTIMEO, &wait, (uint)sizeof(Timeval));
                 setsockopt(_fd, SOL_SOCKET, SO_SNDTIMEO, &wait, (uint)sizeof(Timeval));
                 SendBufferBytes = GetOption(SOL_SOCKET, SO_SNDBUF);
+                ReceiveBufferBytes = GetOption(SOL_SOCKET, SO_RCVBUF);
                 Timeout = timeout;
             }
             catch
@@ -73,8 +74,11 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        /// <summary>The send buffer the kernel granted: one sendmsg must fit in it.</summary>
+        /// <inheritdoc/>
         public int SendBufferBytes { get; }
+
+        /// <inheritdoc/>
+        public int ReceiveBufferBytes { get; }
 
         public TimeSpan Timeout { get; }
 
@@ -107,14 +111,14 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        /// <summary>
-        /// Receives up to <c>lengths.Length</c> datagrams in one recvmmsg: it waits for the first and takes
-        /// those already queued with it. That is the point: the kernel queues a dump's next part (or its
-        /// end) while the previous part is being read, and a request's reply together with its
-        /// acknowledgement, so one call usually brings everything a request caused. Datagram i is written
-        /// at i * (buffer.Length / lengths.Length) and is lengths[i] bytes long; returns how many arrived.
-        /// </summary>
-        public int ReceiveMany(Span<byte> buffer, Span<int> lengths)
+        /// <inheritdoc/>
+        /// <remarks>
+        /// One recvmmsg waits for the first datagram and takes those already queued with it. That is the
+        /// point: the kernel queues a dump's next part (or its end) while the previous part is being read,
+        /// and a request's reply together with its acknowledgement, so one call usually brings everything a
+        /// request caused.
+        /// </remarks>
+        public int ReceiveMany(Span<byte> buffer, Span<int> lengths, bool wait = true)
         {
             ThrowIfDisposed();
             int count = lengths.Length;
@@ -130,20 +134,19 @@ namespace LvsAdmin.Netlink
                 }
                 while (true)
                 {
-                    int received = recvmmsg(_fd, headers, (uint)count, MSG_WAITFORONE, null);
+                    // MSG_TRUNC: netlink then reports each datagram's full length, even when it was cut.
+                    int received = recvmmsg(_fd, headers, (uint)count, MSG_TRUNC | (wait ? MSG_WAITFORONE : MSG_DONTWAIT), null);
                     if (received > 0)
                     {
                         for (int i = 0; i < received; i++)
-                        {
-                            if ((headers[i].Header.msg_flags & MSG_TRUNC) != 0)
-                                throw new NetlinkProtocolException($"The kernel sent a netlink datagram larger than the {capacity} bytes received at a time.");
                             lengths[i] = (int)headers[i].Length;
-                        }
                         return received;
                     }
                     int error = received == 0 ? EAGAIN : Marshal.GetLastPInvokeError();
                     if (error == EINTR)
                         continue;
+                    if (error == EAGAIN && !wait)
+                        return 0;
                     if (error == EAGAIN)
                         throw new NetlinkTimeoutException($"The kernel did not answer a netlink request within {Timeout.TotalSeconds:0.#} s.");
                     throw new NetlinkException(error, $"recvmmsg on the netlink socket failed: {Errno.Describe(error)}");

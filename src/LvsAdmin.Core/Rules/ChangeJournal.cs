@@ -144,11 +144,22 @@ namespace LvsAdmin.Rules
         {
             var failures = _unknown.Select(what => (what, (Exception)new InvalidOperationException($"The import could not read what it was before, to {what}."))).ToList();
             var changes = Enumerable.Reverse(_inverses).SelectMany(inverse => inverse).ToList();
-            var results = client.Apply(changes);
-            for (int i = 0; i < results.Length; i++)
+            IReadOnlyList<NetlinkException?> results;
+            NetlinkBatchException? interrupted = null;
+            try
+            {
+                results = client.Apply(changes);
+            }
+            catch (NetlinkBatchException e)
+            {
+                (results, interrupted) = (e.Results, e);
+            }
+            for (int i = 0; i < results.Count; i++)
             {
                 if (results[i] is { } error && !ChangedByOthers(changes[i], error))
                     failures.Add((changes[i].ToString()!, error));
+                else if (interrupted?.Outcomes[i] is BatchOutcome.Unknown or BatchOutcome.NotSent)
+                    failures.Add(($"{changes[i]} ({(interrupted.Outcomes[i] == BatchOutcome.Unknown ? "outcome unknown" : "not sent")})", interrupted));
             }
             _inverses.Clear();
             if (_timeouts is not null)

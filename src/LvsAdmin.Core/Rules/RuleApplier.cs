@@ -17,7 +17,8 @@ namespace LvsAdmin.Rules
         /// Returns each refused rule with the kernel's error; progress gets the count of rules done; the
         /// journal, when given, records every change the kernel accepted. With stopAtFirstFailure, no batch
         /// after the one with the first refusal is sent (the rest of that batch may have been applied: a
-        /// caller that stops undoes what the journal recorded).
+        /// caller that stops undoes what the journal recorded). A transport failure ends the run with
+        /// <see cref="RulesInterruptedException"/>, the journal holding every change known to be applied.
         /// </summary>
         public static List<(Rule Rule, Exception Error)> Apply(IpvsClient client, IReadOnlyList<Rule> rules, Action<int>? progress = null,
             bool stopAtFirstFailure = false, ChangeJournal? journal = null)
@@ -31,17 +32,33 @@ namespace LvsAdmin.Rules
             {
                 if (batch.Count == 0)
                     return;
-                var results = client.Apply(batch.ConvertAll(item => item.Change));
-                for (int i = 0; i < results.Length; i++)
+                var changes = batch.ConvertAll(item => item.Change);
+                try
                 {
-                    if (results[i] is { } error)
-                        failures.Add((batch[i].Rule, error));
-                    else
-                        journal?.Accepted(batch[i].Change);
+                    Record(client.Apply(changes), null);
+                }
+                catch (NetlinkBatchException e)
+                {
+                    Record(e.Results, e.Outcomes);
+                    var unknown = batch.Where((_, i) => e.Outcomes[i] == BatchOutcome.Unknown).Select(item => item.Rule).ToList();
+                    var notApplied = batch.Where((_, i) => e.Outcomes[i] == BatchOutcome.NotSent).Select(item => item.Rule)
+                        .Concat(rules.Skip(done + batch.Count)).ToList();
+                    throw new RulesInterruptedException(e, failures, unknown, notApplied);
                 }
                 done += batch.Count;
                 progress?.Invoke(done);
                 batch.Clear();
+            }
+
+            void Record(IReadOnlyList<NetlinkException?> results, IReadOnlyList<BatchOutcome>? outcomes)
+            {
+                for (int i = 0; i < results.Count; i++)
+                {
+                    if (results[i] is { } error)
+                        failures.Add((batch[i].Rule, error));
+                    else if (outcomes is null || outcomes[i] == BatchOutcome.Accepted)
+                        journal?.Accepted(batch[i].Change);
+                }
             }
 
             foreach (var rule in rules)
@@ -129,5 +146,38 @@ namespace LvsAdmin.Rules
                 default: throw new ArgumentException($"{rule} is a table change, not a command to run alone.");
             }
         }
+    }
+
+    /// <summary>
+    /// Rules cut short by a transport failure: the refusals met before it, the rules whose outcome the
+    /// table could not tell (an addition of an entry that is there), and the rules never applied.
+    /// </summary>
+    public sealed class RulesInterruptedException : Exception
+    {
+        public RulesInterruptedException(NetlinkBatchException cause, List<(Rule Rule, Exception Error)> refused, List<Rule> unknown, List<Rule> notApplied)
+            : base(Describe(cause, unknown, notApplied), cause)
+        {
+            Refused = refused;
+            Unknown = unknown;
+            NotApplied = notApplied;
+        }
+
+        public NetlinkBatchException Cause => (NetlinkBatchException)InnerException!;
+        public List<(Rule Rule, Exception Error)> Refused { get; }
+        public List<Rule> Unknown { get; }
+        public List<Rule> NotApplied { get; }
+
+        private static string Describe(NetlinkBatchException cause, List<Rule> unknown, List<Rule> notApplied)
+        {
+            string message = $"Applying the rules was cut short: {cause.InnerException!.Message}";
+            if (unknown.Count > 0)
+                message += $" Whether {unknown.Count} rules were applied cannot be known (each names an entry the table has, which another writer may have made): {Lines(unknown)}.";
+            if (notApplied.Count > 0)
+                message += $" {notApplied.Count} rules were not applied, from line {notApplied[0].LineNumber} on.";
+            return message;
+        }
+
+        private static string Lines(List<Rule> rules) =>
+            string.Join("; ", rules.Take(5)) + (rules.Count > 5 ? "; ..." : "");
     }
 }

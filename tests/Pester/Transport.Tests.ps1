@@ -1,0 +1,132 @@
+# A batch's replies live in the socket's receive buffer until read, and the kernel drops those that do not
+# fit (ENOBUFS). The core bounds each send by the buffer it really got, so that every refusal is reported;
+# and when replies are lost anyway (here: a socket that claims a buffer eight hundred times its own), what
+# is known of the batch is kept, and an import that stops undoes exactly what it knows it applied.
+BeforeAll {
+    Import-Module $env:LVSADMIN_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:namespace = 'lvsadmin-test-transport'
+    $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-transport-$PID"
+    New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
+
+    # Runs the core in the namespace over a socket of 64 KiB receive buffer; prints one JSON object.
+    $script:probe = Join-Path $script:folder 'probe.ps1'
+    Set-Content -Path $script:probe -Value @'
+param([string] $Scenario, [string] $RulesPath)
+$ErrorActionPreference = 'Stop'
+Import-Module $env:LVSADMIN_MODULE
+$core = [LvsAdmin.Ipvs.IpvsClient].Assembly
+Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies $core.Location -TypeDefinition @"
+using System;
+using LvsAdmin.Netlink;
+public sealed class ClaimsMoreBuffer : INetlinkTransport
+{
+    private readonly NetlinkSocket _socket;
+    public ClaimsMoreBuffer(NetlinkSocket socket) { _socket = socket; }
+    public int SendBufferBytes => _socket.SendBufferBytes;
+    public int ReceiveBufferBytes => 64 * 1024 * 1024;
+    public TimeSpan Timeout => _socket.Timeout;
+    public void Send(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
+    public int ReceiveMany(Span<byte> buffer, Span<int> lengths, bool wait) => _socket.ReceiveMany(buffer, lengths, wait);
+    public void Dispose() => _socket.Dispose();
+}
+"@
+$socket = [LvsAdmin.Netlink.NetlinkSocket]::new(16, [TimeSpan]::FromSeconds(30), 64KB, 4MB)
+$transport = if ($Scenario -eq 'Overrun') { [ClaimsMoreBuffer]::new($socket) } else { $socket }
+$client = [LvsAdmin.Ipvs.IpvsClient]::Open($transport, $null)
+$rules = [LvsAdmin.Rules.RuleParser]::Parse([string[]](Get-Content $RulesPath), $null)
+$result = [ordered]@{ ReceiveBufferBytes = $socket.ReceiveBufferBytes }
+$journal = [LvsAdmin.Rules.ChangeJournal]::Begin($client, $rules)
+try {
+    $failures = [LvsAdmin.Rules.RuleApplier]::Apply($client, $rules, $null, $Scenario -eq 'Overrun', $journal)
+    $result.Refused = @($failures | ForEach-Object { $_.Item2.Errno }).Count
+    $result.RefusedErrnos = @($failures | ForEach-Object { $_.Item2.Errno } | Sort-Object -Unique)
+} catch [LvsAdmin.Rules.RulesInterruptedException] {
+    $e = $_.Exception
+    $result.Errno = $e.Cause.Errno
+    $result.Accepted = $e.Cause.Count('Accepted')
+    $result.ReportedRefusals = $e.Cause.Count('Refused')
+    $result.UnknownLines = @($e.Unknown | ForEach-Object Text)
+    $result.NotApplied = $e.NotApplied.Count
+    $result.Message = $e.Message
+    $result.UndoFailures = $journal.Undo($client).Count
+}
+$client.Dispose()
+$result | ConvertTo-Json -Compress
+'@
+
+    function Invoke-Probe([string] $Scenario, [string[]] $Rules) {
+        $path = Join-Path $script:folder "$Scenario.rules"
+        Set-Content -Path $path -Value $Rules
+        $json = ip netns exec $script:namespace pwsh -NoProfile -NonInteractive -File $script:probe -Scenario $Scenario -RulesPath $path
+        if ($LASTEXITCODE -ne 0) { throw "The probe failed: $json" }
+        $json | ConvertFrom-Json
+    }
+
+    function Get-Table { @(ip netns exec $script:namespace ipvsadm -Sn | Sort-Object) }
+
+    function Set-Table([string[]] $Rules) { $Rules | ip netns exec $script:namespace ipvsadm -R }
+
+    $script:base = @(foreach ($n in 0..799) { "-A -t 10.71.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+}
+
+AfterAll {
+    Remove-LvsNamespace $script:namespace
+    Remove-Item -Recurse -Force $script:folder -ErrorAction Ignore
+}
+
+Describe 'A batch whose refusals outnumber what the receive buffer holds at the old bound' {
+    BeforeAll {
+        New-LvsTestNamespace $script:namespace
+        Set-Table $script:base
+        # Each of the 800 services added again: 800 refusals, which at 1,024 requests a send would not all fit.
+        $script:result = Invoke-Probe 'Bounded' $script:base
+    }
+
+    It 'got the small receive buffer it asked for' {
+        $script:result.ReceiveBufferBytes | Should -BeLessOrEqual (256KB)
+    }
+
+    It 'reports every refusal: the sends followed the buffer, so none was dropped' {
+        $script:result.Refused | Should -Be 800
+        $script:result.RefusedErrnos | Should -Be @(17)
+        $script:result.PSObject.Properties.Name | Should -Not -Contain 'Errno'
+    }
+}
+
+Describe 'A transport error in the middle of an import that stops (replies really dropped by the kernel)' {
+    BeforeAll {
+        New-LvsTestNamespace $script:namespace
+        Set-Table $script:base
+        # One send of 1,024: 300 new services, then 724 of the table's own (refused); the rest not sent.
+        $script:new = @(foreach ($n in 0..299) { "-A -t 10.72.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+        $script:later = @(foreach ($n in 0..1999) { "-A -t 10.73.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+        $script:result = Invoke-Probe 'Overrun' ($script:new + $script:base[0..723] + $script:later)
+        $script:after = Get-Table
+        Write-Host ("The kernel kept {0} refusals in a receive buffer of {1} bytes: {2:0} bytes each" -f
+            $script:result.ReportedRefusals, $script:result.ReceiveBufferBytes, ($script:result.ReceiveBufferBytes / [math]::Max(1, $script:result.ReportedRefusals)))
+    }
+
+    It 'met a real ENOBUFS: the kernel dropped refusals' {
+        $script:result.Errno | Should -Be 105
+        $script:result.ReportedRefusals | Should -BeGreaterThan 0
+        $script:result.ReportedRefusals | Should -BeLessThan 724
+    }
+
+    It 'knows the 300 additions before the overflow were applied, and the 2,000 after the send were not' {
+        $script:result.Accepted | Should -Be 300
+        $script:result.NotApplied | Should -Be 2000
+    }
+
+    It 'leaves unknown only lines whose entry the table has, and names them' {
+        $script:result.UnknownLines.Count | Should -Be (724 - $script:result.ReportedRefusals)
+        $tableHad = [Collections.Generic.HashSet[string]]::new([string[]] $script:base)
+        @($script:result.UnknownLines | Where-Object { -not $tableHad.Contains($_) }) | Should -BeNullOrEmpty
+        $script:result.Message | Should -Match "Whether $($script:result.UnknownLines.Count) rules were applied cannot be known"
+    }
+
+    It 'undoes what it applied, and the table is as it was (ipvsadm -Sn)' {
+        $script:result.UndoFailures | Should -Be 0
+        $script:after | Should -Be @($script:base | Sort-Object)
+    }
+}
