@@ -197,8 +197,15 @@ namespace LvsAdmin.Commands
             var left = taken.Where(i => batch[i].Undo is null).Select(i => batch[i].Change.ToString()).ToList();
             if (undos.Count > 0)
             {
-                var undone = Client.Apply(undos);
-                left.AddRange(undone.Select((error, i) => error is null ? null : $"{undos[i]} ({error.Message})").OfType<string>());
+                try
+                {
+                    var undone = Client.Apply(undos);
+                    left.AddRange(undone.Select((error, i) => error is null ? null : $"{undos[i]} ({error.Message})").OfType<string>());
+                }
+                catch (NetlinkBatchException e)
+                {
+                    left.AddRange(undos.Where((_, i) => e.Outcomes[i] != BatchOutcome.Accepted).Select(undo => $"{undo} ({e.Message})"));
+                }
             }
             return left.Count == 0 ? null : $"These changes, sent in the same batch after it, could not be undone and stay applied: {string.Join("; ", left)}.";
         }
@@ -321,6 +328,8 @@ namespace LvsAdmin.Commands
                     return new ErrorRecord(e, TransportErrorId(r.Cause), ErrorCategory.ConnectionError, target);
                 case NetlinkBatchException b:
                     return new ErrorRecord(e, TransportErrorId(b), ErrorCategory.ConnectionError, target);
+                case NetlinkProtocolException:
+                    return new ErrorRecord(e, "IpvsProtocolError", ErrorCategory.ProtocolError, target);
                 case NetlinkException n:
                     var (id, category, text) = Describe(n, noun);
                     string message = n.KernelMessage is null ? text : $"{text} (kernel: {n.KernelMessage})";
@@ -358,6 +367,7 @@ namespace LvsAdmin.Commands
                     $"{action}: the kernel rejected it as invalid (is the address unicast here? in a fresh network namespace, bring up its loopback interface first)."),
                 Errno.EINVAL => ($"{noun}Rejected", ErrorCategory.InvalidArgument, $"{action}: the kernel rejected it as invalid."),
                 Errno.EBUSY => ($"{noun}Busy", ErrorCategory.ResourceBusy, $"{action}: it is busy (already running?)."),
+                Errno.ENOBUFS => ("IpvsRepliesLost", ErrorCategory.ConnectionError, $"{action}: the kernel dropped replies that the socket's receive buffer could not hold."),
                 _ => ($"{noun}Failed", ErrorCategory.NotSpecified, e.Message),
             };
         }

@@ -25,6 +25,6 @@
     'Systemd.Tests.ps1'            = 21
     'Timeout.Tests.ps1'            = 3
     'Traffic.Tests.ps1'            = 40
-    'Transport.Tests.ps1'          = 30
+    'Transport.Tests.ps1'          = 12
     'Validation.Tests.ps1'         = 12
 }

@@ -6,17 +6,10 @@ BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:namespace = 'lvsadmin-test-transport'
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-transport-$PID"
-    New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
 
-    # Runs the core in the namespace over a socket of 64 KiB receive buffer; prints one JSON object.
-    $script:probe = Join-Path $script:folder 'probe.ps1'
-    Set-Content -Path $script:probe -Value @'
-param([string] $Scenario, [string] $RulesPath)
-$ErrorActionPreference = 'Stop'
-Import-Module $env:LVSADMIN_MODULE
-$core = [LvsAdmin.Ipvs.IpvsClient].Assembly
-Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies $core.Location -TypeDefinition @"
+    # The core, run here over a socket made in the namespace with a 64 KiB receive buffer (or one that
+    # claims 64 MiB, so that each send carries 1,024 requests whatever their refusals need).
+    Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies ([LvsAdmin.Ipvs.IpvsClient].Assembly.Location) -TypeDefinition @"
 using System;
 using LvsAdmin.Netlink;
 public sealed class ClaimsMoreBuffer : INetlinkTransport
@@ -29,38 +22,40 @@ public sealed class ClaimsMoreBuffer : INetlinkTransport
     public void Send(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
     public int ReceiveMany(Span<byte> buffer, Span<int> lengths, bool wait) => _socket.ReceiveMany(buffer, lengths, wait);
     public void Dispose() => _socket.Dispose();
+    public static NetlinkSocket SmallSocketIn(string path) =>
+        NetworkNamespace.Run(path, () => new NetlinkSocket(NetlinkSocket.NetlinkGeneric, TimeSpan.FromSeconds(30), 64 * 1024, 4 * 1024 * 1024));
 }
 "@
-$socket = [LvsAdmin.Netlink.NetlinkSocket]::new(16, [TimeSpan]::FromSeconds(30), 64KB, 4MB)
-$transport = if ($Scenario -eq 'Overrun') { [ClaimsMoreBuffer]::new($socket) } else { $socket }
-$client = [LvsAdmin.Ipvs.IpvsClient]::Open($transport, $null)
-$rules = [LvsAdmin.Rules.RuleParser]::Parse([string[]](Get-Content $RulesPath), $null)
-$result = [ordered]@{ ReceiveBufferBytes = $socket.ReceiveBufferBytes }
-$journal = [LvsAdmin.Rules.ChangeJournal]::Begin($client, $rules)
-try {
-    $failures = [LvsAdmin.Rules.RuleApplier]::Apply($client, $rules, $null, $Scenario -eq 'Overrun', $journal)
-    $result.Refused = @($failures | ForEach-Object { $_.Item2.Errno }).Count
-    $result.RefusedErrnos = @($failures | ForEach-Object { $_.Item2.Errno } | Sort-Object -Unique)
-} catch [LvsAdmin.Rules.RulesInterruptedException] {
-    $e = $_.Exception
-    $result.Errno = $e.Cause.Errno
-    $result.Accepted = $e.Cause.Count('Accepted')
-    $result.ReportedRefusals = $e.Cause.Count('Refused')
-    $result.UnknownLines = @($e.Unknown | ForEach-Object Text)
-    $result.NotApplied = $e.NotApplied.Count
-    $result.Message = $e.Message
-    $result.UndoFailures = $journal.Undo($client).Count
-}
-$client.Dispose()
-$result | ConvertTo-Json -Compress
-'@
 
     function Invoke-Probe([string] $Scenario, [string[]] $Rules) {
-        $path = Join-Path $script:folder "$Scenario.rules"
-        Set-Content -Path $path -Value $Rules
-        $json = ip netns exec $script:namespace pwsh -NoProfile -NonInteractive -File $script:probe -Scenario $Scenario -RulesPath $path
-        if ($LASTEXITCODE -ne 0) { throw "The probe failed: $json" }
-        $json | ConvertFrom-Json
+        $path = "/run/netns/$script:namespace"
+        $socket = [ClaimsMoreBuffer]::SmallSocketIn($path)
+        $transport = if ($Scenario -eq 'Overrun') { [ClaimsMoreBuffer]::new($socket) } else { $socket }
+        $client = [LvsAdmin.Ipvs.IpvsClient]::Open($transport, $path)
+        try {
+            $parsed = [LvsAdmin.Rules.RuleParser]::Parse($Rules, $null)
+            $result = [ordered]@{ ReceiveBufferBytes = $socket.ReceiveBufferBytes }
+            $journal = [LvsAdmin.Rules.ChangeJournal]::Begin($client, $parsed)
+            try {
+                $failures = [LvsAdmin.Rules.RuleApplier]::Apply($client, $parsed, $null, $Scenario -eq 'Overrun', $journal)
+                $result.Refused = $failures.Count
+                $result.RefusedErrnos = @($failures | ForEach-Object { $_.Item2.Errno } | Sort-Object -Unique)
+            }
+            catch [LvsAdmin.Rules.RulesInterruptedException] {
+                $e = $_.Exception
+                $result.Errno = $e.Cause.Errno
+                $result.Accepted = $e.Cause.Count('Accepted')
+                $result.ReportedRefusals = $e.Cause.Count('Refused')
+                $result.UnknownLines = @($e.Unknown | ForEach-Object Text)
+                $result.NotApplied = $e.NotApplied.Count
+                $result.Message = $e.Message
+                $result.UndoFailures = $journal.Undo($client).Count
+            }
+            [pscustomobject]$result
+        }
+        finally {
+            $client.Dispose()
+        }
     }
 
     function Get-Table { @(ip netns exec $script:namespace ipvsadm -Sn | Sort-Object) }
@@ -72,7 +67,6 @@ $result | ConvertTo-Json -Compress
 
 AfterAll {
     Remove-LvsNamespace $script:namespace
-    Remove-Item -Recurse -Force $script:folder -ErrorAction Ignore
 }
 
 Describe 'A batch whose refusals outnumber what the receive buffer holds at the old bound' {
