@@ -33,6 +33,7 @@
         'Get-LvsConnection'
         'Wait-LvsRealServer'
         'Test-LvsRealServer'
+        'Watch-LvsRealServer'
         'Get-LvsSetting'
         'Set-LvsSetting'
     )

@@ -49,7 +49,9 @@ Describe 'FreshCheck roots' {
 Import-Module '$repository/tests/fresh/FreshCheck.psm1'
 Mount-FreshRoot -Root '$script:root' -Dev '$script:canary'
 Start-Process -FilePath sleep -ArgumentList $script:marker
-Set-Content -Path '$mounted' -Value (Get-Content /proc/self/mountinfo | Where-Object { `$_ -like '*$script:root*' }).Count
+# Written whole, then renamed: the test reads it as soon as it exists.
+Set-Content -Path '$mounted.part' -Value (Get-Content /proc/self/mountinfo | Where-Object { `$_ -like '*$script:root*' }).Count
+Move-Item -Path '$mounted.part' -Destination '$mounted'
 Start-Sleep -Seconds 600
 "@
         $outer = Start-Process -FilePath ([Environment]::ProcessPath) -PassThru -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command',

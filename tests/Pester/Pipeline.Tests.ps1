@@ -152,6 +152,7 @@ Describe 'The pipeline contract: an empty upstream acts on nothing (<Name>)' -Fo
     @{ Name = 'Remove-LvsRealServer'; Arguments = @{ Drain = $true; Timeout = 1; Confirm = $false } }
     @{ Name = 'Wait-LvsRealServer'; Arguments = @{ Timeout = 1 } }
     @{ Name = 'Test-LvsRealServer'; Arguments = @{ Http = $true } }
+    @{ Name = 'Watch-LvsRealServer'; Arguments = @{ Count = 1; Interval = 0.1 } }
     @{ Name = 'Get-LvsSetting'; Arguments = @{} }
     @{ Name = 'Set-LvsSetting'; Arguments = @{ Name = 'expire_nodest_conn'; Value = 1 } }
 ) {
@@ -179,7 +180,7 @@ Describe 'The pipeline contract covers every cmdlet that takes pipeline input' {
     It 'has a case for each' {
         $covered = 'Get-LvsService', 'New-LvsService', 'Set-LvsService', 'Remove-LvsService', 'Reset-LvsStatistics', 'Get-LvsRealServer',
             'New-LvsRealServer', 'Set-LvsRealServer', 'Remove-LvsRealServer', 'Get-LvsConnection', 'Import-LvsRules', 'Compare-LvsRules',
-            'Set-LvsTimeout', 'Start-LvsSyncDaemon', 'Stop-LvsSyncDaemon', 'Wait-LvsRealServer', 'Test-LvsRealServer', 'Get-LvsSetting', 'Set-LvsSetting'
+            'Set-LvsTimeout', 'Start-LvsSyncDaemon', 'Stop-LvsSyncDaemon', 'Wait-LvsRealServer', 'Test-LvsRealServer', 'Watch-LvsRealServer', 'Get-LvsSetting', 'Set-LvsSetting'
         $taking = Get-Command -Module LvsAdmin | Where-Object {
             $_.Parameters.Values.Attributes | Where-Object { $_ -is [Parameter] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }
         } | ForEach-Object Name

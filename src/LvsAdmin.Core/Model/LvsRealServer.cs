@@ -42,7 +42,7 @@ namespace LvsAdmin
         }
 
         /// <summary>Whether the other is at the same address and port: what tells real servers of a service apart.</summary>
-        internal bool HasEndpointOf(LvsRealServer other) => Port == other.Port && Address.Equals(other.Address);
+        public bool HasEndpointOf(LvsRealServer other) => Port == other.Port && Address.Equals(other.Address);
 
         public LvsRealServer Clone() => (LvsRealServer)MemberwiseClone();
 

@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using LvsAdmin.Ipvs;
+
+namespace LvsAdmin.Health
+{
+    /// <summary>How a watch decides and acts.</summary>
+    public sealed class RealServerWatchOptions
+    {
+        /// <summary>Failed checks in a row that take an up server down.</summary>
+        public int Fall { get; init; } = 3;
+
+        /// <summary>Passed checks in a row that bring a down server up.</summary>
+        public int Rise { get; init; } = 2;
+
+        public LvsFailureAction OnFailure { get; init; } = LvsFailureAction.Inhibit;
+
+        /// <summary>What each server is taken to be when the watch begins: Down holds it down until it passes Rise checks.</summary>
+        public LvsHealthState InitialState { get; init; } = LvsHealthState.Up;
+
+        /// <summary>How long a server that came back takes to reach its weight, from 1; zero: at once.</summary>
+        public TimeSpan SlowStart { get; init; } = TimeSpan.Zero;
+
+        public LvsHealthCheck Check { get; init; } = LvsHealthCheck.Tcp;
+    }
+
+    /// <summary>One real server under watch: what it should be when up, and what the watch holds it to be.</summary>
+    public sealed class WatchedRealServer
+    {
+        internal WatchedRealServer(LvsRealServer configured, LvsHealthState state)
+        {
+            Configured = configured.Clone();
+            State = state;
+            TableWeight = configured.Weight;
+        }
+
+        /// <summary>Its settings when up (the weight among them): the table's, followed while it is up and not ramping.</summary>
+        public LvsRealServer Configured { get; private set; }
+
+        public LvsHealthState State { get; internal set; }
+        public int Failures { get; internal set; }
+        public int Successes { get; internal set; }
+
+        /// <summary>The weight the watch last knew the table to have; null while it removed the server.</summary>
+        public int? TableWeight { get; internal set; }
+
+        /// <summary>Its check could not run in the last round (an error was reported once for it).</summary>
+        public bool CheckFailing { get; internal set; }
+
+        /// <summary>It left the table by another hand: the watch no longer acts on it.</summary>
+        public bool Gone { get; internal set; }
+
+        internal DateTime? UpSince { get; set; }
+
+        internal void Follow(LvsRealServer entry)
+        {
+            Configured = entry.Clone();
+            TableWeight = entry.Weight;
+        }
+    }
+
+    /// <summary>What one round decided: the table changes to make, in order, and the events to report.</summary>
+    public sealed class WatchRound
+    {
+        public List<IpvsChange> Changes { get; } = new List<IpvsChange>();
+
+        /// <summary>For each change, the server it is for.</summary>
+        public List<WatchedRealServer> ChangedServers { get; } = new List<WatchedRealServer>();
+
+        public List<LvsHealthEvent> Events { get; } = new List<LvsHealthEvent>();
+    }
+
+    /// <summary>
+    /// The decisions of keepalived's checkers, without a kernel or a clock of its own: a server goes down after
+    /// Fall failed checks in a row and comes back after Rise passed ones; down, it is inhibited (weight 0) or
+    /// removed; back, it gets its own weight again, at once or ramped up over SlowStart. It only ever holds
+    /// servers down: a server whose checks pass is never taken out, and its settings are the table's.
+    /// </summary>
+    public sealed class RealServerWatch
+    {
+        private readonly RealServerWatchOptions _options;
+        private readonly List<WatchedRealServer> _servers = new List<WatchedRealServer>();
+
+        public RealServerWatch(IEnumerable<LvsRealServer> servers, RealServerWatchOptions options)
+        {
+            if (options.Fall < 1 || options.Rise < 1)
+                throw new ArgumentOutOfRangeException(nameof(options), "Fall and Rise are at least 1.");
+            _options = options;
+            foreach (var server in servers)
+                _servers.Add(new WatchedRealServer(server, options.InitialState == LvsHealthState.Down ? LvsHealthState.Unknown : LvsHealthState.Up));
+        }
+
+        public IReadOnlyList<WatchedRealServer> Servers => _servers;
+
+        /// <summary>A change decided for the server was not made (declined, or refused): the table keeps this weight.</summary>
+        public void NotApplied(WatchedRealServer server, int? tableWeight) => server.TableWeight = tableWeight;
+
+        /// <summary>What the start asks of the table: with InitialState Down, every server held down at once.</summary>
+        public WatchRound Begin(DateTime now)
+        {
+            var round = new WatchRound();
+            if (_options.InitialState != LvsHealthState.Down)
+                return round;
+            foreach (var server in _servers)
+                TakeDown(round, server, null, now, "assumed down until it passes its checks");
+            return round;
+        }
+
+        /// <summary>
+        /// One round: for each server (in the order of <see cref="Servers"/>), its check's result (or the error
+        /// that kept the check from running) and its entry as the table has it now (null: not there).
+        /// </summary>
+        public WatchRound Observe(IReadOnlyList<(LvsHealthResult? Result, string? Error)> checks, IReadOnlyList<LvsRealServer?> inTable, DateTime now)
+        {
+            if (checks.Count != _servers.Count || inTable.Count != _servers.Count)
+                throw new ArgumentException($"A round needs a check and a table entry for each of the {_servers.Count} servers.");
+            var round = new WatchRound();
+            for (int i = 0; i < _servers.Count; i++)
+            {
+                var server = _servers[i];
+                if (server.Gone)
+                    continue;
+                var entry = inTable[i];
+                if (entry is null && !(server.State != LvsHealthState.Up && _options.OnFailure == LvsFailureAction.Remove))
+                {
+                    var was = server.State;
+                    server.Gone = true;
+                    round.Events.Add(Event(server, was, now, null, "no longer in the table: another writer removed it; no longer watched"));
+                    continue;
+                }
+                // Up and done ramping, the table's settings are the server's own: an operator's change is kept.
+                if (entry is not null && server.State == LvsHealthState.Up && server.UpSince is null)
+                    server.Follow(entry);
+                var (result, error) = checks[i];
+                if (result is null)
+                {
+                    if (!server.CheckFailing)
+                    {
+                        server.CheckFailing = true;
+                        round.Events.Add(Event(server, server.State, now, null, $"the check could not run: {error}"));
+                    }
+                    continue;
+                }
+                server.CheckFailing = false;
+                if (result.Healthy)
+                    Passed(round, server, entry, result, now);
+                else
+                    Failed(round, server, entry, result, now);
+            }
+            return round;
+        }
+
+        private void Passed(WatchRound round, WatchedRealServer server, LvsRealServer? entry, LvsHealthResult result, DateTime now)
+        {
+            server.Successes++;
+            server.Failures = 0;
+            if (server.State != LvsHealthState.Up && server.Successes >= _options.Rise)
+            {
+                var previous = server.State;
+                server.State = LvsHealthState.Up;
+                server.UpSince = now;
+                int weight = RampedWeight(server, now);
+                var settings = (entry ?? server.Configured).Clone();
+                settings.Weight = weight;
+                Change(round, server, IpvsChange.ForRealServer(entry is null ? IpvsChangeKind.Add : IpvsChangeKind.Update, settings));
+                server.TableWeight = weight;
+                round.Events.Add(Event(server, previous, now, result, result.Message));
+            }
+            else if (server.State == LvsHealthState.Up && server.UpSince is not null && entry is not null)
+            {
+                int weight = RampedWeight(server, now);
+                if (weight != server.TableWeight)
+                {
+                    var settings = entry.Clone();
+                    settings.Weight = weight;
+                    Change(round, server, IpvsChange.ForRealServer(IpvsChangeKind.Update, settings));
+                    server.TableWeight = weight;
+                    round.Events.Add(Event(server, LvsHealthState.Up, now, result, $"slow start: weight {weight} of {server.Configured.Weight}"));
+                }
+                if (!Ramping(server, now))
+                    server.UpSince = null;
+            }
+        }
+
+        private void Failed(WatchRound round, WatchedRealServer server, LvsRealServer? entry, LvsHealthResult result, DateTime now)
+        {
+            server.Failures++;
+            server.Successes = 0;
+            if (server.State != LvsHealthState.Down && server.Failures >= _options.Fall)
+                TakeDown(round, server, entry, now, result.Message, result);
+        }
+
+        private void TakeDown(WatchRound round, WatchedRealServer server, LvsRealServer? entry, DateTime now, string message, LvsHealthResult? result = null)
+        {
+            var previous = server.State;
+            server.State = LvsHealthState.Down;
+            server.UpSince = null;
+            if (_options.OnFailure == LvsFailureAction.Remove)
+            {
+                Change(round, server, IpvsChange.ForRealServer(IpvsChangeKind.Delete, server.Configured.Clone()));
+                server.TableWeight = null;
+            }
+            else
+            {
+                var settings = (entry ?? server.Configured).Clone();
+                settings.Weight = 0;
+                Change(round, server, IpvsChange.ForRealServer(IpvsChangeKind.Update, settings));
+                server.TableWeight = 0;
+            }
+            round.Events.Add(Event(server, previous, now, result, message));
+        }
+
+        private static void Change(WatchRound round, WatchedRealServer server, IpvsChange change)
+        {
+            round.Changes.Add(change);
+            round.ChangedServers.Add(server);
+        }
+
+        private bool Ramping(WatchedRealServer server, DateTime now) =>
+            server.UpSince is DateTime since && now - since < _options.SlowStart && server.Configured.Weight > 1;
+
+        private int RampedWeight(WatchedRealServer server, DateTime now)
+        {
+            int weight = server.Configured.Weight;
+            if (!Ramping(server, now))
+                return weight;
+            double share = (now - server.UpSince!.Value).TotalSeconds / _options.SlowStart.TotalSeconds;
+            return Math.Clamp((int)Math.Ceiling(weight * share), 1, weight);
+        }
+
+        private LvsHealthEvent Event(WatchedRealServer server, LvsHealthState previous, DateTime now, LvsHealthResult? result, string message) => new LvsHealthEvent
+        {
+            Time = now,
+            Service = server.Configured.Service,
+            Address = server.Configured.Address,
+            Port = server.Configured.Port,
+            State = server.CheckFailing || server.Gone ? LvsHealthState.Unknown : server.State,
+            PreviousState = previous,
+            Weight = server.TableWeight,
+            ConfiguredWeight = server.Configured.Weight,
+            Check = _options.Check,
+            Latency = result?.Latency,
+            Message = message,
+        };
+    }
+}

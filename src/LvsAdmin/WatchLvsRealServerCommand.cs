@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using LvsAdmin.Health;
+using LvsAdmin.Ipvs;
+using LvsAdmin.Netlink;
+
+namespace LvsAdmin.Commands
+{
+    /// <summary>
+    /// Checks real servers every -Interval seconds, as keepalived's checkers do: a server that fails -Fall
+    /// checks in a row is held down (weight 0, or removed), and one that passes -Rise checks in a row gets its
+    /// own weight back, ramped up over -SlowStart. One LvsHealthEvent per change of state or weight, until
+    /// -Count rounds, -Duration seconds, or Ctrl+C.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Watch, "LvsRealServer", DefaultParameterSetName = TcpSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(LvsHealthEvent))]
+    public sealed class WatchLvsRealServerCommand : LvsProbeCmdlet
+    {
+        private readonly List<(LvsRealServer Server, ushort ProbePort)> _targets = new();
+
+        /// <summary>Seconds from the start of one round of checks to the start of the next.</summary>
+        [Parameter]
+        [ValidateRange(0.1, 86400.0)]
+        public double Interval { get; set; } = 5;
+
+        /// <summary>Failed checks in a row that take an up server down.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int Fall { get; set; } = 3;
+
+        /// <summary>Passed checks in a row that bring a down server back.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int Rise { get; set; } = 2;
+
+        /// <summary>Inhibit (weight 0: its connections go on; the default) or Remove (deleted, added back with its own settings).</summary>
+        [Parameter]
+        public LvsFailureAction OnFailure { get; set; } = LvsFailureAction.Inhibit;
+
+        /// <summary>Seconds over which a server that came back ramps up from weight 1 to its own; 0: at once.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 86400.0)]
+        public double SlowStart { get; set; }
+
+        /// <summary>Up (the default): servers are taken as up until they fail. Down: held down until they pass -Rise checks.</summary>
+        [Parameter]
+        [ValidateSet(nameof(LvsHealthState.Up), nameof(LvsHealthState.Down))]
+        public LvsHealthState InitialState { get; set; } = LvsHealthState.Up;
+
+        /// <summary>Stop after this many rounds of checks.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Count { get; set; }
+
+        /// <summary>Stop after this many seconds.</summary>
+        [Parameter]
+        [ValidateRange(0.001, double.MaxValue)]
+        public double Duration { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (NamedProbeTarget() is { } target && !_targets.Any(t => t.Server.Service == target.Server.Service && t.Server.HasEndpointOf(target.Server)))
+                _targets.Add(target);
+        }
+
+        protected override void EndProcessing()
+        {
+            var watched = ReadWatchedServers();
+            if (watched.Count == 0)
+                return;
+            var options = ProbeOptions();
+            var watch = new RealServerWatch(watched.Select(w => w.Server), new RealServerWatchOptions
+            {
+                Fall = Fall,
+                Rise = Rise,
+                OnFailure = OnFailure,
+                InitialState = InitialState,
+                SlowStart = TimeSpan.FromSeconds(SlowStart),
+                Check = options.Check,
+            });
+            using var probe = RunKernel(() => new HealthProbe(NetworkNamespace, options), "Probe", null);
+            using var throttle = new SemaphoreSlim(ThrottleLimit);
+            var clock = Stopwatch.StartNew();
+            Act(watch.Begin(DateTime.Now), watched.Select(w => (LvsRealServer?)w.Server).ToList(), watch);
+            for (int round = 1; !StopRequested.IsCancellationRequested; round++)
+            {
+                var started = clock.Elapsed;
+                var probes = StartProbes(probe, watched, throttle);
+                var checks = new List<(LvsHealthResult?, string?)>(probes.Count);
+                foreach (var check in probes)
+                {
+                    try
+                    {
+                        checks.Add((check.GetAwaiter().GetResult(), null));
+                    }
+                    catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        checks.Add((null, e.Message));
+                    }
+                }
+                var inTable = ReadTable(watch);
+                Act(watch.Observe(checks, inTable, DateTime.Now), inTable, watch);
+                if ((Count > 0 && round >= Count) || (Duration > 0 && clock.Elapsed.TotalSeconds >= Duration))
+                    return;
+                var next = started + TimeSpan.FromSeconds(Interval) - clock.Elapsed;
+                if (Duration > 0)
+                    next = TimeSpan.FromTicks(Math.Min(next.Ticks, (TimeSpan.FromSeconds(Duration) - clock.Elapsed).Ticks));
+                if (next > TimeSpan.Zero && StopRequested.WaitHandle.WaitOne(next))
+                    return;
+            }
+        }
+
+        /// <summary>The servers named, each as the table has it now (its settings are what it gets back when up).</summary>
+        private List<(LvsRealServer Server, ushort ProbePort)> ReadWatchedServers()
+        {
+            var watched = new List<(LvsRealServer, ushort)>();
+            foreach (var group in _targets.GroupBy(t => t.Server.Service))
+            {
+                var key = group.First().Server.GetServiceKey();
+                if (!TryKernel(() => Client.GetRealServers(key), "RealServer", key, out var servers))
+                    continue;
+                foreach (var (named, probePort) in group)
+                {
+                    var server = servers.Find(s => s.HasEndpointOf(named));
+                    if (server is null)
+                        WriteNotFound("RealServer", $"The virtual service {key} has no real server {Addresses.FormatEndpoint(named.Address, named.Port)}.", named.ToString());
+                    else
+                        watched.Add((server, probePort));
+                }
+            }
+            return watched;
+        }
+
+        /// <summary>Each watched server as the table has it now: one read per service.</summary>
+        private List<LvsRealServer?> ReadTable(RealServerWatch watch)
+        {
+            var byService = new Dictionary<string, List<LvsRealServer>>();
+            var entries = new List<LvsRealServer?>(watch.Servers.Count);
+            foreach (var server in watch.Servers)
+            {
+                var configured = server.Configured;
+                if (!byService.TryGetValue(configured.Service, out var servers))
+                {
+                    servers = RunKernel(() => Client.GetService(configured.GetServiceKey()) is null
+                        ? new List<LvsRealServer>() : Client.GetRealServers(configured.GetServiceKey()), "RealServer", configured.Service);
+                    byService[configured.Service] = servers;
+                }
+                entries.Add(servers.Find(s => s.HasEndpointOf(configured)));
+            }
+            return entries;
+        }
+
+        /// <summary>
+        /// Makes the round's changes (each one asked about under -WhatIf and -Confirm) and writes its events. A
+        /// change not made (declined, or refused by the kernel) leaves the event with the weight the table has.
+        /// </summary>
+        private void Act(WatchRound round, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch)
+        {
+            var approved = new List<int>();
+            for (int i = 0; i < round.Changes.Count; i++)
+            {
+                var change = (IpvsChange.RealServerChange)round.Changes[i];
+                string action = change.Kind switch
+                {
+                    IpvsChangeKind.Delete => "Remove (down)",
+                    IpvsChangeKind.Add => $"Add back with weight {change.RealServer.Weight} (up)",
+                    _ => $"Set weight {change.RealServer.Weight}",
+                };
+                if (ShouldProcess($"real server {change.RealServer}", action))
+                    approved.Add(i);
+                else
+                    NotMade(round, i, inTable, watch);
+            }
+            if (approved.Count > 0)
+            {
+                var changes = approved.Select(i => round.Changes[i]).ToList();
+                IReadOnlyList<NetlinkException?> results = RunKernel(() =>
+                {
+                    try
+                    {
+                        return Client.Apply(changes);
+                    }
+                    catch (NetlinkBatchException e)
+                    {
+                        return e.Results.Select((error, j) => error ?? (e.Outcomes[j] == BatchOutcome.Accepted ? null : e)).ToArray();
+                    }
+                }, "RealServer", null);
+                for (int j = 0; j < results.Count; j++)
+                {
+                    if (results[j] is { } error)
+                    {
+                        WriteError(ToErrorRecord(error, "RealServer", ((IpvsChange.RealServerChange)changes[j]).RealServer));
+                        NotMade(round, approved[j], inTable, watch);
+                    }
+                }
+            }
+            foreach (var healthEvent in round.Events)
+                WriteObject(healthEvent);
+        }
+
+        private static void NotMade(WatchRound round, int change, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch)
+        {
+            var server = round.ChangedServers[change];
+            int index = watch.Servers.ToList().IndexOf(server);
+            int? weight = inTable[index]?.Weight;
+            watch.NotApplied(server, weight);
+            foreach (var healthEvent in round.Events.Where(e => e.Address.Equals(server.Configured.Address) && e.Port == server.Configured.Port && e.Service == server.Configured.Service))
+                healthEvent.Weight = weight;
+        }
+    }
+}

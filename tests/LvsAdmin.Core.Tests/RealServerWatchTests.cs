@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using LvsAdmin.Health;
+using LvsAdmin.Ipvs;
+
+namespace LvsAdmin.Core.Tests
+{
+    /// <summary>The checkers' decisions, round by round, with the table played by a dictionary.</summary>
+    public class RealServerWatchTests
+    {
+        private static readonly DateTime Start = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Utc);
+
+        private static LvsRealServer Server(int last, int weight = 5)
+        {
+            var server = new LvsRealServer { Address = IPAddress.Parse($"192.168.1.{last}"), Port = 80, Weight = weight, UpperThreshold = 100, ForwardingMethod = LvsForwardingMethod.Masquerade };
+            server.SetServiceKey(LvsServiceKey.Parse("TCP 10.0.0.1:80"));
+            return server;
+        }
+
+        /// <summary>A table that takes the watch's changes, and a round driver.</summary>
+        private sealed class Director
+        {
+            public readonly Dictionary<IPAddress, LvsRealServer> Table = new();
+            public readonly RealServerWatch Watch;
+            public DateTime Now = Start;
+            public readonly List<LvsHealthEvent> Events = new();
+
+            public Director(RealServerWatchOptions options, params LvsRealServer[] servers)
+            {
+                foreach (var server in servers)
+                    Table[server.Address] = server.Clone();
+                Watch = new RealServerWatch(servers, options);
+                Apply(Watch.Begin(Now));
+            }
+
+            public WatchRound Round(params bool?[] healthy)
+            {
+                Now = Now.AddSeconds(1);
+                var checks = healthy.Select<bool?, (LvsHealthResult?, string?)>(h => h is bool ok ? (new LvsHealthResult { Healthy = ok, Message = ok ? "fine" : "refused" }, null) : (null, "no such namespace")).ToList();
+                var entries = Watch.Servers.Select(s => Table.TryGetValue(s.Configured.Address, out var e) ? e.Clone() : null).ToList();
+                var round = Watch.Observe(checks, entries, Now);
+                Apply(round);
+                return round;
+            }
+
+            private void Apply(WatchRound round)
+            {
+                foreach (IpvsChange.RealServerChange change in round.Changes)
+                {
+                    if (change.Kind == IpvsChangeKind.Delete)
+                        Assert.True(Table.Remove(change.RealServer.Address));
+                    else
+                    {
+                        Assert.Equal(change.Kind == IpvsChangeKind.Update, Table.ContainsKey(change.RealServer.Address));
+                        Table[change.RealServer.Address] = change.RealServer.Clone();
+                    }
+                }
+                Events.AddRange(round.Events);
+            }
+
+            public int? Weight(int last) => Table.TryGetValue(IPAddress.Parse($"192.168.1.{last}"), out var s) ? s.Weight : null;
+        }
+
+        [Fact]
+        public void AServerGoesDownAfterFallFailuresInARowAndIsInhibited()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 3, Rise = 2 }, Server(10), Server(11));
+            director.Round(false, true);
+            director.Round(false, true);
+            Assert.Equal(5, director.Weight(10));
+            director.Round(true, true);
+            director.Round(false, true);
+            director.Round(false, true);
+            Assert.Equal(5, director.Weight(10));
+            Assert.Empty(director.Events);
+            var round = director.Round(false, true);
+            Assert.Equal(0, director.Weight(10));
+            Assert.Equal(5, director.Weight(11));
+            var down = Assert.Single(round.Events);
+            Assert.Equal((LvsHealthState.Up, LvsHealthState.Down, 0, 5), (down.PreviousState, down.State, down.Weight, down.ConfiguredWeight));
+            Assert.Equal("refused", down.Message);
+            Assert.Equal(100u, director.Table[IPAddress.Parse("192.168.1.10")].UpperThreshold);
+        }
+
+        [Fact]
+        public void AServerComesBackAfterRisePassesInARowWithItsOwnWeight()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Rise = 3 }, Server(10, weight: 7));
+            director.Round(false);
+            director.Round(true);
+            director.Round(true);
+            director.Round(false);
+            director.Round(true);
+            director.Round(true);
+            Assert.Equal(0, director.Weight(10));
+            var round = director.Round(true);
+            Assert.Equal(7, director.Weight(10));
+            Assert.Equal((LvsHealthState.Down, LvsHealthState.Up, 7), (round.Events[0].PreviousState, round.Events[0].State, round.Events[0].Weight));
+            Assert.Equal(2, director.Events.Count);
+        }
+
+        [Fact]
+        public void RemoveModeDeletesAndAddsBackWithTheSameSettings()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 2, Rise = 1, OnFailure = LvsFailureAction.Remove }, Server(10, weight: 3));
+            director.Round(false);
+            director.Round(false);
+            Assert.Null(director.Weight(10));
+            Assert.Null(director.Events[^1].Weight);
+            director.Round(false);
+            director.Round(true);
+            var back = director.Table[IPAddress.Parse("192.168.1.10")];
+            Assert.Equal((3, 100u, LvsForwardingMethod.Masquerade), (back.Weight, back.UpperThreshold, back.ForwardingMethod));
+        }
+
+        [Fact]
+        public void SlowStartRampsTheWeightUpFromOneEachRoundUntilItIsReached()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Rise = 1, SlowStart = TimeSpan.FromSeconds(4) }, Server(10, weight: 8));
+            director.Round(false);
+            var weights = new List<int?>();
+            for (int i = 0; i < 6; i++)
+            {
+                director.Round(true);
+                weights.Add(director.Weight(10));
+            }
+            Assert.Equal(new int?[] { 1, 2, 4, 6, 8, 8 }, weights);
+            Assert.Equal(6, director.Events.Count);
+            Assert.All(director.Events.Skip(2), e => Assert.Equal((LvsHealthState.Up, LvsHealthState.Up), (e.PreviousState, e.State)));
+        }
+
+        [Fact]
+        public void InitialStateDownHoldsEveryServerDownUntilItPassesRiseChecks()
+        {
+            var director = new Director(new RealServerWatchOptions { Rise = 2, InitialState = LvsHealthState.Down }, Server(10), Server(11));
+            Assert.Equal((0, 0), (director.Weight(10), director.Weight(11)));
+            Assert.All(director.Events, e => Assert.Equal((LvsHealthState.Unknown, LvsHealthState.Down), (e.PreviousState, e.State)));
+            director.Round(true, false);
+            director.Round(true, false);
+            Assert.Equal((5, 0), (director.Weight(10), director.Weight(11)));
+        }
+
+        [Fact]
+        public void ACheckThatCannotRunIsAnErrorEventOnceAndNoVerdict()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 2 }, Server(10));
+            director.Round(false);
+            director.Round(new bool?[] { null });
+            director.Round(new bool?[] { null });
+            Assert.Equal(5, director.Weight(10));
+            var error = Assert.Single(director.Events);
+            Assert.Equal((LvsHealthState.Up, LvsHealthState.Unknown), (error.PreviousState, error.State));
+            Assert.Contains("could not run: no such namespace", error.Message);
+            director.Round(false);
+            Assert.Equal(0, director.Weight(10));
+        }
+
+        [Fact]
+        public void TheWeightToRestoreFollowsTheTableWhileTheServerIsUp()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Rise = 1 }, Server(10, weight: 5));
+            director.Table[IPAddress.Parse("192.168.1.10")].Weight = 9;
+            director.Round(true);
+            director.Round(false);
+            director.Round(true);
+            Assert.Equal(9, director.Weight(10));
+            Assert.Equal(9, director.Events[^1].ConfiguredWeight);
+        }
+
+        [Fact]
+        public void AServerRemovedByAnotherWriterIsReportedAndLeftAlone()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1 }, Server(10), Server(11));
+            director.Table.Remove(IPAddress.Parse("192.168.1.10"));
+            director.Round(false, true);
+            director.Round(true, true);
+            Assert.False(director.Table.ContainsKey(IPAddress.Parse("192.168.1.10")));
+            var gone = Assert.Single(director.Events);
+            Assert.Equal(LvsHealthState.Unknown, gone.State);
+            Assert.Contains("no longer in the table", gone.Message);
+        }
+    }
+}
