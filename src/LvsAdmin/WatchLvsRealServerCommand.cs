@@ -14,7 +14,8 @@ namespace LvsAdmin.Commands
     /// Checks real servers every -Interval seconds, as keepalived's checkers do: a server that fails -Fall
     /// checks in a row is held down (weight 0, or removed), and one that passes -Rise checks in a row gets its
     /// own weight back, ramped up over -SlowStart. One LvsHealthEvent per change of state or weight, until
-    /// -Count rounds, -Duration seconds, or Ctrl+C.
+    /// -Count rounds, -Duration seconds, or Ctrl+C. What it holds down is kept under /run (WatchHolds), so
+    /// that a watch started again, after a kill or a stop, gives those servers their own settings back.
     /// </summary>
     [Cmdlet(VerbsCommon.Watch, "LvsRealServer", DefaultParameterSetName = TcpSet, SupportsShouldProcess = true)]
     [OutputType(typeof(LvsHealthEvent))]
@@ -69,11 +70,16 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            var watched = ReadWatchedServers();
-            if (watched.Count == 0)
+            if (_targets.Count == 0)
+                return;
+            var holds = RunKernel(() => WatchHolds.For(NetworkNamespace), "Probe", null);
+            var services = _targets.Select(t => t.Server.Service).ToHashSet();
+            var held = RunKernel(() => holds.Load(), "Probe", holds.Path).Where(h => services.Contains(h.Service)).ToList();
+            var inTable = ReadNamedServers(held);
+            if (inTable.Count == 0 && held.Count == 0)
                 return;
             var options = ProbeOptions();
-            var watch = new RealServerWatch(watched.Select(w => w.Server), new RealServerWatchOptions
+            var watch = new RealServerWatch(inTable, new RealServerWatchOptions
             {
                 Fall = Fall,
                 Rise = Rise,
@@ -81,15 +87,17 @@ namespace LvsAdmin.Commands
                 InitialState = InitialState,
                 SlowStart = TimeSpan.FromSeconds(SlowStart),
                 Check = options.Check,
-            });
+            }, held);
+            var probePorts = _targets.ToDictionary(t => t.Server.ToString(), t => t.ProbePort);
+            var targets = watch.Servers.Select(s => (s.Configured, probePorts.TryGetValue(s.Configured.ToString(), out var port) ? port : Port ?? s.Configured.Port)).ToList();
             using var probe = RunKernel(() => new HealthProbe(NetworkNamespace, options), "Probe", null);
             using var throttle = new SemaphoreSlim(ThrottleLimit);
             var clock = Stopwatch.StartNew();
-            Act(watch.Begin(DateTime.Now), watched.Select(w => (LvsRealServer?)w.Server).ToList(), watch);
+            Act(watch.Begin(DateTime.Now), ReadTable(watch), watch, holds);
             for (int round = 1; !StopRequested.IsCancellationRequested; round++)
             {
                 var started = clock.Elapsed;
-                var probes = StartProbes(probe, watched, throttle);
+                var probes = StartProbes(probe, targets, throttle);
                 var checks = new List<(LvsHealthResult?, string?)>(probes.Count);
                 foreach (var check in probes)
                 {
@@ -106,8 +114,8 @@ namespace LvsAdmin.Commands
                         checks.Add((null, e.Message));
                     }
                 }
-                var inTable = ReadTable(watch);
-                Act(watch.Observe(checks, inTable, DateTime.Now), inTable, watch);
+                var entries = ReadTable(watch);
+                Act(watch.Observe(checks, entries, DateTime.Now), entries, watch, holds);
                 if ((Count > 0 && round >= Count) || (Duration > 0 && clock.Elapsed.TotalSeconds >= Duration))
                     return;
                 var next = started + TimeSpan.FromSeconds(Interval) - clock.Elapsed;
@@ -118,25 +126,28 @@ namespace LvsAdmin.Commands
             }
         }
 
-        /// <summary>The servers named, each as the table has it now (its settings are what it gets back when up).</summary>
-        private List<(LvsRealServer Server, ushort ProbePort)> ReadWatchedServers()
+        /// <summary>
+        /// The servers named, each as the table has it now (its settings are what it gets back when up). One
+        /// not in the table is an error, unless a watch holds it removed.
+        /// </summary>
+        private List<LvsRealServer> ReadNamedServers(List<LvsRealServer> held)
         {
-            var watched = new List<(LvsRealServer, ushort)>();
+            var found = new List<LvsRealServer>();
             foreach (var group in _targets.GroupBy(t => t.Server.Service))
             {
                 var key = group.First().Server.GetServiceKey();
                 if (!TryKernel(() => Client.GetRealServers(key), "RealServer", key, out var servers))
                     continue;
-                foreach (var (named, probePort) in group)
+                foreach (var (named, _) in group)
                 {
                     var server = servers.Find(s => s.HasEndpointOf(named));
-                    if (server is null)
+                    if (server is not null)
+                        found.Add(server);
+                    else if (!held.Any(h => h.ToString() == named.ToString()))
                         WriteNotFound("RealServer", $"The virtual service {key} has no real server {Addresses.FormatEndpoint(named.Address, named.Port)}.", named.ToString());
-                    else
-                        watched.Add((server, probePort));
                 }
             }
-            return watched;
+            return found;
         }
 
         /// <summary>Each watched server as the table has it now: one read per service.</summary>
@@ -162,7 +173,7 @@ namespace LvsAdmin.Commands
         /// Makes the round's changes (each one asked about under -WhatIf and -Confirm) and writes its events. A
         /// change not made (declined, or refused by the kernel) leaves the event with the weight the table has.
         /// </summary>
-        private void Act(WatchRound round, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch)
+        private void Act(WatchRound round, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch, WatchHolds holds)
         {
             var approved = new List<int>();
             for (int i = 0; i < round.Changes.Count; i++)
@@ -181,6 +192,10 @@ namespace LvsAdmin.Commands
             }
             if (approved.Count > 0)
             {
+                // Taking down is recorded before it is done, bringing back after: a watch killed in between
+                // still knows every server it holds (one back already is no longer at weight 0: its hold lapses).
+                var restoring = approved.Select(i => round.ChangedServers[i]).Where(s => s.State == LvsHealthState.Up).ToList();
+                KeepHolds(watch, holds, restoring.Select(s => s.Configured));
                 var changes = approved.Select(i => round.Changes[i]).ToList();
                 IReadOnlyList<NetlinkException?> results = RunKernel(() =>
                 {
@@ -193,17 +208,33 @@ namespace LvsAdmin.Commands
                         return e.Results.Select((error, j) => error ?? (e.Outcomes[j] == BatchOutcome.Accepted ? null : e)).ToArray();
                     }
                 }, "RealServer", null);
+                bool refused = false;
                 for (int j = 0; j < results.Count; j++)
                 {
                     if (results[j] is { } error)
                     {
                         WriteError(ToErrorRecord(error, "RealServer", ((IpvsChange.RealServerChange)changes[j]).RealServer));
                         NotMade(round, approved[j], inTable, watch);
+                        refused = true;
                     }
                 }
+                if (refused || restoring.Count > 0)
+                    KeepHolds(watch, holds);
             }
             foreach (var healthEvent in round.Events)
                 WriteObject(healthEvent);
+        }
+
+        private void KeepHolds(RealServerWatch watch, WatchHolds holds, IEnumerable<LvsRealServer>? alsoHeld = null)
+        {
+            try
+            {
+                holds.Save(watch.Servers.Select(s => s.Configured), watch.Held.Concat(alsoHeld ?? Enumerable.Empty<LvsRealServer>()));
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+            {
+                WriteWarning($"Could not record the servers held down in {holds.Path} ({e.Message}): a watch started after this one ends will take their weight 0 for their own.");
+            }
         }
 
         private static void NotMade(WatchRound round, int change, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch)

@@ -27,11 +27,13 @@ namespace LvsAdmin.Core.Tests
             public DateTime Now = Start;
             public readonly List<LvsHealthEvent> Events = new();
 
-            public Director(RealServerWatchOptions options, params LvsRealServer[] servers)
+            public Director(RealServerWatchOptions options, params LvsRealServer[] servers) : this(options, servers, null) { }
+
+            public Director(RealServerWatchOptions options, LvsRealServer[] servers, LvsRealServer[]? held)
             {
                 foreach (var server in servers)
                     Table[server.Address] = server.Clone();
-                Watch = new RealServerWatch(servers, options);
+                Watch = new RealServerWatch(servers, options, held);
                 Apply(Watch.Begin(Now));
             }
 
@@ -180,6 +182,70 @@ namespace LvsAdmin.Core.Tests
             var gone = Assert.Single(director.Events);
             Assert.Equal(LvsHealthState.Unknown, gone.State);
             Assert.Contains("no longer in the table", gone.Message);
+        }
+    
+        [Fact]
+        public void AWatchStartedAgainGivesServersItHeldTheirOwnWeightNotTheZeroItLeft()
+        {
+            var first = new Director(new RealServerWatchOptions { Fall = 1 }, Server(10, weight: 6), Server(11));
+            first.Round(false, true);
+            var held = first.Watch.Held.ToArray();
+            Assert.Equal(6, Assert.Single(held).Weight);
+
+            var again = new Director(new RealServerWatchOptions { Rise = 1 }, new[] { first.Table.Values.First(s => s.Address.Equals(IPAddress.Parse("192.168.1.10"))), Server(11) }, held);
+            Assert.Equal(LvsHealthState.Down, again.Watch.Servers[0].State);
+            again.Round(true, true);
+            Assert.Equal(6, again.Weight(10));
+            Assert.Empty(again.Watch.Held);
+        }
+
+        [Fact]
+        public void AHoldIsOverOnceSomeoneGaveTheServerAWeightAgain()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 2 }, new[] { Server(10, weight: 5) }, new[] { Server(10, weight: 9) });
+            Assert.Equal(LvsHealthState.Up, director.Watch.Servers[0].State);
+            Assert.Equal(5, director.Watch.Servers[0].Configured.Weight);
+            Assert.Empty(director.Watch.Held);
+        }
+
+        [Fact]
+        public void AServerAnEarlierWatchRemovedIsWatchedAndAddedBack()
+        {
+            var removed = Server(12, weight: 2);
+            var director = new Director(new RealServerWatchOptions { Rise = 2 }, new[] { Server(10) }, new[] { removed });
+            Assert.Equal(2, director.Watch.Servers.Count);
+            Assert.Null(director.Weight(12));
+            director.Round(true, true);
+            director.Round(true, true);
+            Assert.Equal(2, director.Weight(12));
+            Assert.DoesNotContain(director.Events, e => e.State == LvsHealthState.Unknown);
+        }
+
+        [Fact]
+        public void HoldsAreKeptPerServerAndOtherWatchesEntriesStay()
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"holds-{Guid.NewGuid():N}.json");
+            try
+            {
+                var holds = new WatchHolds(path);
+                Assert.Empty(holds.Load());
+                var tunnel = Server(20, weight: 9);
+                tunnel.ForwardingMethod = LvsForwardingMethod.Tunnel;
+                tunnel.TunnelType = LvsTunnelType.Gue;
+                tunnel.TunnelPort = 6080;
+                holds.Save(new[] { Server(10), Server(11) }, new[] { Server(10, weight: 7) });
+                holds.Save(new[] { tunnel }, new[] { tunnel });
+                holds.Save(new[] { Server(10), Server(11) }, new[] { Server(11, weight: 3) });
+                var loaded = holds.Load().ToDictionary(h => h.ToString());
+                Assert.Equal(new[] { "TCP 10.0.0.1:80 -> 192.168.1.11:80", "TCP 10.0.0.1:80 -> 192.168.1.20:80" }, loaded.Keys.OrderBy(k => k));
+                Assert.Equal((3, 100u, LvsForwardingMethod.Masquerade), (loaded.Values.First(h => h.Weight == 3).Weight, loaded.Values.First(h => h.Weight == 3).UpperThreshold, loaded.Values.First(h => h.Weight == 3).ForwardingMethod));
+                var back = loaded["TCP 10.0.0.1:80 -> 192.168.1.20:80"];
+                Assert.Equal((9, LvsTunnelType.Gue, (ushort)6080), (back.Weight, back.TunnelType, back.TunnelPort));
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
         }
     }
 }

@@ -27,5 +27,5 @@
     'Traffic.Tests.ps1'            = 40
     'Transport.Tests.ps1'          = 12
     'Validation.Tests.ps1'         = 12
-    'Watch.Tests.ps1'              = 45
+    'Watch.Tests.ps1'              = 40
 }

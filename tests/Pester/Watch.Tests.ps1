@@ -128,6 +128,36 @@ Describe 'A killed real server, removed, and ramped up when it returns' {
     }
 }
 
+Describe 'A watch killed with kill -9 while it holds a server down, and started again' {
+    BeforeAll {
+        Reset-WatchedTable
+        Remove-Item /run/lvsadmin/holds -Recurse -Force -ErrorAction Ignore
+        $script:before = Get-Line 10.99.22.2
+        $script:watchScript = Join-Path ([IO.Path]::GetTempPath()) 'lvs-watch.ps1'
+        Set-Content -Path $script:watchScript -Value "Import-Module '$env:LVSADMIN_MODULE'; Get-LvsRealServer -Service 'TCP 10.99.9.1:80' | Watch-LvsRealServer -Interval 0.5 -Fall 1 -Timeout 0.5 -Duration 120"
+        $first = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script:watchScript -PassThru
+        Stop-Server 2
+        $script:held = Wait-LvsResult -Probe { Get-Weight 10.99.22.2 } -Done { $args[0] -eq 0 } -Seconds 60
+        kill -9 $first.Id
+        $first.WaitForExit(10000) | Out-Null
+        $script:recorded = Get-ChildItem /run/lvsadmin/holds -Filter 'net-*.json' | Get-Content -Raw | ConvertFrom-Json
+        # It answers again while no watch runs; the next watch finds it at weight 0.
+        Start-Server 2
+        $script:events = @(Get-LvsRealServer -Service 'TCP 10.99.9.1:80' | Watch-LvsRealServer -Interval 0.5 -Rise 1 -Timeout 0.5 -Count 1)
+    }
+
+    It 'the first watch held it down and recorded it, with its own weight, under /run/lvsadmin' {
+        $script:held | Should -Be 0
+        @($script:recorded | ForEach-Object { "$($_.Address):$($_.Port) w$($_.Weight)" }) | Should -Be @('10.99.22.2:80 w4')
+    }
+
+    It 'the next watch gives it its own weight back, not the 0 it found, and keeps nothing held' {
+        Get-Line 10.99.22.2 | Should -Be $script:before
+        @($script:events | ForEach-Object { "$($_.Address) $($_.PreviousState)->$($_.State) $($_.Weight)/$($_.ConfiguredWeight)" }) | Should -Be @('10.99.22.2 Down->Up 4/4')
+        Get-ChildItem /run/lvsadmin/holds -Filter 'net-*.json' | Get-Content -Raw | ConvertFrom-Json | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'A watch under -WhatIf, and one that starts with every server down' {
     BeforeEach { Reset-WatchedTable }
 

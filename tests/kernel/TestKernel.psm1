@@ -54,7 +54,7 @@ function Get-JobEnvironment {
     The packages the jobs call (ipvsadm and the rest; user-mode Linux where it is the kernel) are
     installed first when missing.
     Host path: unshare gives the job its own network, mount and PID namespaces, a private tmpfs on /tmp
-    and /run/netns, and kills everything in them when the job ends or this process dies. UML path: the
+    and /run (its /run/netns, and the holds Watch-LvsRealServer keeps under /run/lvsadmin), and kills everything in them when the job ends or this process dies. UML path: the
     kernel is a child of this process (killed with it), with its own job, exit-status and log files under
     out/kernel/<Name>. Either way the job has TimeoutSeconds, then it is stopped.
 #>
@@ -79,7 +79,7 @@ function Start-TestKernel {
     $hostKernel = Test-HostIpvs
     Install-TestPackages -WithUml:(-not $hostKernel)
     if ($hostKernel) {
-        $isolate = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns && ' +
+        $isolate = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/netns && ' +
             'mount -t sysfs sysfs /sys && ip link set lo up && export TMPDIR=/tmp && /bin/sh "$0"; echo $? > "$1"'
         $command += @('unshare', '--net', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--', 'sh', '-c', $isolate, $job, $exitFile)
     }

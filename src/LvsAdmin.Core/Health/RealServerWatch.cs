@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using LvsAdmin.Ipvs;
 
 namespace LvsAdmin.Health
@@ -27,11 +28,11 @@ namespace LvsAdmin.Health
     /// <summary>One real server under watch: what it should be when up, and what the watch holds it to be.</summary>
     public sealed class WatchedRealServer
     {
-        internal WatchedRealServer(LvsRealServer configured, LvsHealthState state)
+        internal WatchedRealServer(LvsRealServer configured, LvsHealthState state, int? tableWeight)
         {
             Configured = configured.Clone();
             State = state;
-            TableWeight = configured.Weight;
+            TableWeight = tableWeight;
         }
 
         /// <summary>Its settings when up (the weight among them): the table's, followed while it is up and not ramping.</summary>
@@ -81,16 +82,33 @@ namespace LvsAdmin.Health
         private readonly RealServerWatchOptions _options;
         private readonly List<WatchedRealServer> _servers = new List<WatchedRealServer>();
 
-        public RealServerWatch(IEnumerable<LvsRealServer> servers, RealServerWatchOptions options)
+        /// <summary>
+        /// A watch of servers as the table has them. Held are servers an earlier watch held down (from
+        /// <see cref="WatchHolds"/>), with their settings when up: those among the servers (still at weight 0)
+        /// start down, keeping those settings; those not in the table (removed) are watched too, to be added back.
+        /// </summary>
+        public RealServerWatch(IEnumerable<LvsRealServer> servers, RealServerWatchOptions options, IEnumerable<LvsRealServer>? held = null)
         {
             if (options.Fall < 1 || options.Rise < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), "Fall and Rise are at least 1.");
             _options = options;
+            var holds = (held ?? Array.Empty<LvsRealServer>()).GroupBy(h => h.ToString()).ToDictionary(g => g.Key, g => g.Last());
             foreach (var server in servers)
-                _servers.Add(new WatchedRealServer(server, options.InitialState == LvsHealthState.Down ? LvsHealthState.Unknown : LvsHealthState.Up));
+            {
+                // A hold counts while the server is still at weight 0: one someone set again since is theirs.
+                _servers.Add(holds.Remove(server.ToString(), out var settings) && server.Weight == 0
+                    ? new WatchedRealServer(settings, LvsHealthState.Down, server.Weight)
+                    : new WatchedRealServer(server, options.InitialState == LvsHealthState.Down ? LvsHealthState.Unknown : LvsHealthState.Up, server.Weight));
+            }
+            foreach (var removed in holds.Values)
+                _servers.Add(new WatchedRealServer(removed, LvsHealthState.Down, null));
         }
 
         public IReadOnlyList<WatchedRealServer> Servers => _servers;
+
+        /// <summary>The servers held down in the table now (weight 0, or removed), each with its settings when up: what <see cref="WatchHolds"/> keeps.</summary>
+        public IEnumerable<LvsRealServer> Held =>
+            _servers.Where(s => s.State == LvsHealthState.Down && !s.Gone && s.TableWeight is null or 0).Select(s => s.Configured);
 
         /// <summary>A change decided for the server was not made (declined, or refused): the table keeps this weight.</summary>
         public void NotApplied(WatchedRealServer server, int? tableWeight) => server.TableWeight = tableWeight;
@@ -102,7 +120,10 @@ namespace LvsAdmin.Health
             if (_options.InitialState != LvsHealthState.Down)
                 return round;
             foreach (var server in _servers)
-                TakeDown(round, server, null, now, "assumed down until it passes its checks");
+            {
+                if (server.State != LvsHealthState.Down)
+                    TakeDown(round, server, null, now, "assumed down until it passes its checks");
+            }
             return round;
         }
 
@@ -121,7 +142,8 @@ namespace LvsAdmin.Health
                 if (server.Gone)
                     continue;
                 var entry = inTable[i];
-                if (entry is null && !(server.State != LvsHealthState.Up && _options.OnFailure == LvsFailureAction.Remove))
+                // Absent where the watch left it in the table: another writer removed it.
+                if (entry is null && server.TableWeight is not null)
                 {
                     var was = server.State;
                     server.Gone = true;
