@@ -20,6 +20,7 @@ namespace LvsAdmin.Commands
                 return;
             }
             var desired = ReadDesiredTable();
+            KeepWatchHolds(desired, out _);
             WriteObject(RunKernel(() => TableDifference.Compute(Client.ReadTable(), desired), "Service", null), enumerateCollection: true);
         }
     }

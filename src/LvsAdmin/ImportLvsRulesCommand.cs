@@ -86,6 +86,7 @@ namespace LvsAdmin.Commands
             var journal = RunKernel(() => ChangeJournal.Begin(Client, desired.OtherRules), "Service", null);
             foreach (var entry in live)
                 journal.Know(entry);
+            var held = KeepWatchHolds(desired, out var holds);
             var differences = TableDifference.Compute(live, desired);
             var approved = Approve(differences);
             var otherRules = desired.OtherRules.Where(rule => ShouldProcess($"line {rule.LineNumber}: {rule.Text}", "Apply rule")).ToList();
@@ -142,6 +143,8 @@ namespace LvsAdmin.Commands
                 }
             });
             CompleteProgress(approved.Count);
+            if (held.Count > 0 && ShouldProcess(holds.Path, $"Record the rules' settings for the {held.Count} real servers that watches hold down"))
+                RunKernel(() => holds.Save(held, held), "Service", holds.Path);
             var refused = new List<ErrorRecord>();
             for (int i = 0; i < results.Count; i++)
             {

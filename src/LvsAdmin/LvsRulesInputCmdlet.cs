@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using LvsAdmin.Health;
 using LvsAdmin.Rules;
 
 namespace LvsAdmin.Commands
@@ -49,6 +50,17 @@ namespace LvsAdmin.Commands
         /// The table the input describes, parsed and played in one pass; the rules it cannot play are
         /// written as errors. A line that does not parse ends the cmdlet before anything is applied.
         /// </summary>
+        /// <summary>
+        /// Leaves the servers running watches hold down as they hold them (<see cref="DesiredTable.KeepHeld"/>);
+        /// returns the holds still in force, with the rules' settings, and the file they are kept in.
+        /// </summary>
+        protected List<LvsRealServer> KeepWatchHolds(DesiredTable desired, out WatchHolds holds)
+        {
+            var file = RunKernel(() => WatchHolds.For(NetworkNamespace), "Service", null);
+            holds = file;
+            return RunKernel(() => desired.KeepHeld(file.Load(), held => Client.GetRealServer(held.GetServiceKey(), held.Address, held.Port)), "Service", null);
+        }
+
         protected DesiredTable ReadDesiredTable()
         {
             List<RuleFailure> failures = null!;

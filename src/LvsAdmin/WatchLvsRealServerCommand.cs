@@ -22,6 +22,7 @@ namespace LvsAdmin.Commands
     public sealed class WatchLvsRealServerCommand : LvsProbeCmdlet
     {
         private readonly List<(LvsRealServer Server, ushort ProbePort)> _targets = new();
+        private DateTime _holdsWritten;
 
         /// <summary>Seconds from the start of one round of checks to the start of the next.</summary>
         [Parameter]
@@ -115,6 +116,7 @@ namespace LvsAdmin.Commands
                     }
                 }
                 var entries = ReadTable(watch);
+                LearnHolds(watch, holds);
                 Act(watch.Observe(checks, entries, DateTime.Now), entries, watch, holds);
                 if ((Count > 0 && round >= Count) || (Duration > 0 && clock.Elapsed.TotalSeconds >= Duration))
                     return;
@@ -225,11 +227,29 @@ namespace LvsAdmin.Commands
                 WriteObject(healthEvent);
         }
 
+        /// <summary>What others wrote in the holds since (Import-LvsRules -Replace records the rules' settings there) is what held servers get back.</summary>
+        private void LearnHolds(RealServerWatch watch, WatchHolds holds)
+        {
+            var written = System.IO.File.GetLastWriteTimeUtc(holds.Path);
+            if (written == _holdsWritten)
+                return;
+            _holdsWritten = written;
+            try
+            {
+                watch.UpdateHeld(holds.Load());
+            }
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                WriteWarning($"Could not read the servers held down from {holds.Path}: {e.Message}");
+            }
+        }
+
         private void KeepHolds(RealServerWatch watch, WatchHolds holds, IEnumerable<LvsRealServer>? alsoHeld = null)
         {
             try
             {
                 holds.Save(watch.Servers.Select(s => s.Configured), watch.Held.Concat(alsoHeld ?? Enumerable.Empty<LvsRealServer>()));
+                _holdsWritten = System.IO.File.GetLastWriteTimeUtc(holds.Path);
             }
             catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
             {

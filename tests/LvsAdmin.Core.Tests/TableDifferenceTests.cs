@@ -18,6 +18,22 @@ namespace LvsAdmin.Core.Tests
             TableDifference.Compute(Live(live), DesiredTable.FromRules(RuleParser.Parse(desired), out _));
 
         [Fact]
+        public void Servers_watches_hold_down_stay_held_and_take_the_rules_settings_for_later()
+        {
+            var live = Live("-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 0", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 6");
+            var desired = DesiredTable.FromRules(RuleParser.Parse(new[] { "-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 7 -x 90",
+                "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 6" }), out _);
+            var held = Live("-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 4", "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2",
+                "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 1").Single().RealServers;
+            var servers = live.Single().RealServers;
+            var kept = desired.KeepHeld(held, hold => servers.FirstOrDefault(s => s.HasEndpointOf(hold)));
+            // .2 inhibited: kept at 0 with the rules' thresholds; .3 removed by the watch: left out; .4 given a weight again: no longer held.
+            Assert.Equal(new[] { "192.168.1.2:7", "192.168.1.3:2" }, kept.Select(k => $"{k.Address}:{k.Weight}"));
+            var change = Assert.Single(TableDifference.Compute(live, desired));
+            Assert.Equal(new[] { nameof(LvsRealServer.UpperThreshold) }, change.Properties);
+        }
+
+        [Fact]
         public void Equal_tables_have_no_difference()
         {
             string[] rules = { "-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 3" };

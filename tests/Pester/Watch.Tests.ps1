@@ -128,6 +128,38 @@ Describe 'A killed real server, removed, and ramped up when it returns' {
     }
 }
 
+Describe 'Rules applied with -Replace while a watch holds a server down' {
+    BeforeAll {
+        Reset-WatchedTable
+        $job = Start-Watch @{ Tcp = $true; Interval = 0.5; Fall = 1; Rise = 1; Timeout = 0.5 }
+        Stop-Server 2
+        $script:held = Wait-LvsResult -Probe { Get-Weight 10.99.22.2 } -Done { $args[0] -eq 0 } -Seconds 30
+        # The rules give the dead server a new weight, and another server one too.
+        $script:newRules = $script:rules -replace '(-r 10\.99\.22\.2:80 -m) -w 4', '$1 -w 7' -replace '(-r 10\.99\.23\.2:80 -m) -w 4', '$1 -w 5'
+        $script:drift = @(Compare-LvsRules -InputObject $script:newRules | ForEach-Object { "$($_.RealServer)" })
+        $script:newRules | Import-LvsRules -Replace -Confirm:$false
+        $script:afterReplace = @((Get-Weight 10.99.22.2), (Get-Weight 10.99.23.2))
+        $script:driftAfter = @(Compare-LvsRules -InputObject $script:newRules)
+        Start-Server 2
+        $script:back = Wait-LvsResult -Probe { Get-Weight 10.99.22.2 } -Done { $args[0] -eq 7 } -Seconds 30
+        Stop-Watch $job | Out-Null
+    }
+
+    It 'the comparison sees no drift in the held server, only in the other one' {
+        $script:held | Should -Be 0
+        $script:drift | Should -Be @('10.99.23.2:80')
+    }
+
+    It '-Replace leaves the held server down and changes the other; then the table matches the rules' {
+        $script:afterReplace | Should -Be @(0, 5)
+        $script:driftAfter | Should -BeNullOrEmpty
+    }
+
+    It 'the server comes back with the weight the rules gave it' {
+        $script:back | Should -Be 7
+    }
+}
+
 Describe 'A watch killed with kill -9 while it holds a server down, and started again' {
     BeforeAll {
         Reset-WatchedTable

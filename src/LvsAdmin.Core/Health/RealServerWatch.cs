@@ -53,6 +53,8 @@ namespace LvsAdmin.Health
 
         internal DateTime? UpSince { get; set; }
 
+        internal void Reconfigure(LvsRealServer settings) => Configured = settings.Clone();
+
         internal void Follow(LvsRealServer entry)
         {
             Configured = entry.Clone();
@@ -109,6 +111,20 @@ namespace LvsAdmin.Health
         /// <summary>The servers held down in the table now (weight 0, or removed), each with its settings when up: what <see cref="WatchHolds"/> keeps.</summary>
         public IEnumerable<LvsRealServer> Held =>
             _servers.Where(s => s.State == LvsHealthState.Down && !s.Gone && s.TableWeight is null or 0).Select(s => s.Configured);
+
+        /// <summary>
+        /// Takes what the holds say of the servers this watch holds down (another watch's, or what Import-LvsRules
+        /// -Replace set there from the rules): their settings when up.
+        /// </summary>
+        public void UpdateHeld(IEnumerable<LvsRealServer> held)
+        {
+            var settings = held.GroupBy(h => h.ToString()).ToDictionary(g => g.Key, g => g.Last());
+            foreach (var server in _servers)
+            {
+                if (server.State == LvsHealthState.Down && settings.TryGetValue(server.Configured.ToString(), out var own))
+                    server.Reconfigure(own);
+            }
+        }
 
         /// <summary>A change decided for the server was not made (declined, or refused): the table keeps this weight.</summary>
         public void NotApplied(WatchedRealServer server, int? tableWeight) => server.TableWeight = tableWeight;

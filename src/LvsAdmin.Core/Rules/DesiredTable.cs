@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace LvsAdmin.Rules
@@ -86,6 +87,41 @@ namespace LvsAdmin.Rules
                     failures.Add(failure);
             }
             return table;
+        }
+
+        /// <summary>
+        /// Leaves the holds of watches (Watch-LvsRealServer) in place: a held server the rules name stays as the
+        /// watch holds it (weight 0, or absent where the watch removed it), so that a comparison finds no drift
+        /// in it and -Replace does not bring a dead server back; what the rules give it is what it gets back once
+        /// up. findLive reads a server from the table. Returns the holds still in force, with the rules' settings.
+        /// </summary>
+        public List<LvsRealServer> KeepHeld(IEnumerable<LvsRealServer> held, Func<LvsRealServer, LvsRealServer?> findLive)
+        {
+            var kept = new List<LvsRealServer>();
+            foreach (var hold in held)
+            {
+                if (!_services.TryGetValue(hold.GetServiceKey(), out var entry) || entry.IndexOf(hold) is var index && index < 0)
+                    continue;
+                var (wanted, line) = entry.Servers[index];
+                var live = findLive(hold);
+                if (live is null)
+                {
+                    entry.Servers.RemoveAt(index);
+                }
+                else if (live.Weight == 0)
+                {
+                    var inhibited = wanted.Clone();
+                    inhibited.Weight = 0;
+                    entry.Servers[index] = (inhibited, line);
+                }
+                else
+                {
+                    // Someone gave it a weight again since: the hold has lapsed.
+                    continue;
+                }
+                kept.Add(wanted.Clone());
+            }
+            return kept;
         }
 
         private RuleFailure? Play(Rule rule)
