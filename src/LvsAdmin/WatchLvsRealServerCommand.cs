@@ -53,6 +53,21 @@ namespace LvsAdmin.Commands
         [ValidateSet(nameof(LvsHealthState.Up), nameof(LvsHealthState.Down))]
         public LvsHealthState InitialState { get; set; } = LvsHealthState.Up;
 
+        /// <summary>The least total weight of a service's healthy servers; below it (less -Hysteresis) the -SorryServer goes in.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Quorum { get; set; }
+
+        /// <summary>How far below -Quorum the healthy weight must fall to lose it, and above it to regain it.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int Hysteresis { get; set; }
+
+        /// <summary>The server (address:port, [v6]:port) that takes a service's traffic while its quorum is lost.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SorryServer { get; set; }
+
         /// <summary>Stop after this many rounds of checks.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
@@ -73,6 +88,9 @@ namespace LvsAdmin.Commands
         {
             if (_targets.Count == 0)
                 return;
+            var sorry = SorryServerEndpoint();
+            if (sorry is { } other)
+                _targets.RemoveAll(t => t.Server.Address.Equals(other.Address) && t.Server.Port == other.Port);
             var holds = RunKernel(() => WatchHolds.For(NetworkNamespace), "Probe", null);
             var services = _targets.Select(t => t.Server.Service).ToHashSet();
             var held = RunKernel(() => holds.Load(), "Probe", holds.Path).Where(h => services.Contains(h.Service)).ToList();
@@ -88,7 +106,18 @@ namespace LvsAdmin.Commands
                 InitialState = InitialState,
                 SlowStart = TimeSpan.FromSeconds(SlowStart),
                 Check = options.Check,
+                Quorum = Quorum,
+                Hysteresis = Hysteresis,
+                SorryServer = sorry,
             }, held);
+            if (sorry is { } endpoint)
+            {
+                foreach (var service in watch.Servers.Select(s => s.Configured.GetServiceKey()).Distinct())
+                {
+                    if (RunKernel(() => Client.GetRealServer(service, endpoint.Address, endpoint.Port), "RealServer", service) is not null)
+                        watch.SorryServerMoved(service.ToString(), true);
+                }
+            }
             var probePorts = _targets.ToDictionary(t => t.Server.ToString(), t => t.ProbePort);
             var targets = watch.Servers.Select(s => (s.Configured, probePorts.TryGetValue(s.Configured.ToString(), out var port) ? port : Port ?? s.Configured.Port)).ToList();
             using var probe = RunKernel(() => new HealthProbe(NetworkNamespace, options), "Probe", null);
@@ -126,6 +155,20 @@ namespace LvsAdmin.Commands
                 if (next > TimeSpan.Zero && StopRequested.WaitHandle.WaitOne(next))
                     return;
             }
+        }
+
+        /// <summary>-SorryServer as an endpoint (with -Quorum), after checking both are given together; null without them.</summary>
+        private (System.Net.IPAddress Address, ushort Port)? SorryServerEndpoint()
+        {
+            if ((SorryServer is null) != (Quorum == 0))
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Quorum and -SorryServer go together: the sorry server is what takes the traffic when the quorum is lost."),
+                    "QuorumWithoutSorryServer", ErrorCategory.InvalidArgument, SorryServer));
+            if (SorryServer is null)
+                return null;
+            if (!Addresses.TryParseEndpoint(SorryServer, out var address, out var port, out string error) || port is null)
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-SorryServer '{SorryServer}' is not an address:port ([v6]:port for IPv6){(error.Length > 0 ? $": {error}" : "")}."),
+                    "SorryServerInvalid", ErrorCategory.InvalidArgument, SorryServer));
+            return (address!, port!.Value);
         }
 
         /// <summary>
@@ -196,7 +239,7 @@ namespace LvsAdmin.Commands
             {
                 // Taking down is recorded before it is done, bringing back after: a watch killed in between
                 // still knows every server it holds (one back already is no longer at weight 0: its hold lapses).
-                var restoring = approved.Select(i => round.ChangedServers[i]).Where(s => s.State == LvsHealthState.Up).ToList();
+                var restoring = approved.Select(i => round.ChangedServers[i]).OfType<WatchedRealServer>().Where(s => s.State == LvsHealthState.Up).ToList();
                 KeepHolds(watch, holds, restoring.Select(s => s.Configured));
                 var changes = approved.Select(i => round.Changes[i]).ToList();
                 IReadOnlyList<NetlinkException?> results = RunKernel(() =>
@@ -260,6 +303,15 @@ namespace LvsAdmin.Commands
         private static void NotMade(WatchRound round, int change, IReadOnlyList<LvsRealServer?> inTable, RealServerWatch watch)
         {
             var server = round.ChangedServers[change];
+            if (server is null)
+            {
+                var sorry = ((IpvsChange.RealServerChange)round.Changes[change]).RealServer;
+                bool wasIn = round.Changes[change].Kind == IpvsChangeKind.Delete;
+                watch.SorryServerMoved(sorry.Service, wasIn);
+                foreach (var healthEvent in round.Events.Where(e => e.Address.Equals(sorry.Address) && e.Port == sorry.Port && e.Service == sorry.Service))
+                    healthEvent.Weight = wasIn ? 1 : null;
+                return;
+            }
             int index = watch.Servers.ToList().IndexOf(server);
             int? weight = inTable[index]?.Weight;
             watch.NotApplied(server, weight);

@@ -247,5 +247,37 @@ namespace LvsAdmin.Core.Tests
                 System.IO.File.Delete(path);
             }
         }
+    
+        [Fact]
+        public void TheSorryServerGoesInBelowQuorumLessHysteresisAndComesOutAtQuorumPlusHysteresis()
+        {
+            var sorry = IPAddress.Parse("192.168.1.99");
+            var options = new RealServerWatchOptions { Fall = 1, Rise = 1, Quorum = 6, Hysteresis = 1, SorryServer = (sorry, 8080) };
+            var director = new Director(options, Server(10, weight: 3), Server(11, weight: 3), Server(12, weight: 2));
+            Assert.False(director.Table.ContainsKey(sorry));
+            director.Round(false, true, true);
+            Assert.False(director.Table.ContainsKey(sorry));
+            director.Round(false, false, true);
+            var inTable = director.Table[sorry];
+            Assert.Equal((1, (ushort)8080, LvsForwardingMethod.Masquerade), (inTable.Weight, inTable.Port, inTable.ForwardingMethod));
+            Assert.Contains("quorum lost: the healthy servers' weight 2 is below 5", director.Events[^1].Message);
+            director.Round(true, false, true);
+            Assert.True(director.Table.ContainsKey(sorry));
+            director.Round(true, true, true);
+            Assert.False(director.Table.ContainsKey(sorry));
+            Assert.Equal((LvsHealthState.Up, LvsHealthState.Down), (director.Events[^1].PreviousState, director.Events[^1].State));
+        }
+
+        [Fact]
+        public void ASorryServerFoundInTheTableIsTakenOutOnceTheQuorumHolds()
+        {
+            var sorry = IPAddress.Parse("192.168.1.99");
+            var director = new Director(new RealServerWatchOptions { Quorum = 2, SorryServer = (sorry, 80) }, Server(10, weight: 3));
+            var left = Server(99, weight: 1);
+            director.Table[sorry] = left;
+            director.Watch.SorryServerMoved(left.Service, true);
+            director.Round(true);
+            Assert.False(director.Table.ContainsKey(sorry));
+        }
     }
 }

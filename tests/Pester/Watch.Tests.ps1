@@ -27,7 +27,11 @@ BeforeAll {
 
     function Test-Server([int] $Number) { [bool](ip netns pids "lvsadmin-test-rs$Number") }
 
-    function Get-Line([string] $Server) { @(ipvsadm -Sn) -match "-r ${Server}:80 " }
+    function Get-Line([string] $Server) {
+        # The server's line in ipvsadm -Sn; port 80 unless the server names its own.
+        $endpoint = if ($Server.Contains(':')) { $Server } else { "${Server}:80" }
+        @(ipvsadm -Sn) -match "-r $([regex]::Escape($endpoint)) "
+    }
 
     function Get-Thresholds([string] $Server) {
         # ipvsadm -Sn leaves thresholds out: its listing shows them, after the method and the weight.
@@ -157,6 +161,31 @@ Describe 'Rules applied with -Replace while a watch holds a server down' {
 
     It 'the server comes back with the weight the rules gave it' {
         $script:back | Should -Be 7
+    }
+}
+
+Describe 'A service that loses its quorum gets the sorry server until it has it again' {
+    BeforeAll {
+        Reset-WatchedTable
+        $script:before = Get-IpvsadmRules
+        # The servers weigh 3 + 4 + 4 = 11; below 9 - 1 the sorry server goes in, at 9 + 1 it comes out.
+        $job = Start-Watch @{ Tcp = $true; Interval = 0.5; Fall = 1; Rise = 1; Timeout = 0.5; Quorum = 9; Hysteresis = 1; SorryServer = '10.99.21.2:8080' }
+        Stop-Server 2
+        $script:sorryIn = Wait-LvsResult -Probe { Get-Line 10.99.21.2:8080 } -Done { $args[0] } -Seconds 30
+        Start-Server 2
+        $script:sorryOut = Wait-LvsResult -Probe { @(Get-Line 10.99.21.2:8080).Count } -Done { $args[0] -eq 0 } -Seconds 30
+        $script:events = @(Stop-Watch $job | Where-Object Port -eq 8080)
+    }
+
+    It 'goes in with weight 1 and the servers forwarding method when the healthy weight falls to 7' {
+        $script:sorryIn | Should -Be '-a -t 10.99.9.1:80 -r 10.99.21.2:8080 -m -w 1'
+        $script:events[0].Message | Should -Match 'quorum lost: the healthy servers. weight 7 is below 8'
+    }
+
+    It 'comes out when the dead server is back and the weight reaches 11' {
+        $script:sorryOut | Should -Be 0
+        @($script:events | ForEach-Object State) | Should -Be @('Up', 'Down')
+        Get-IpvsadmRules | Should -Be $script:before
     }
 }
 

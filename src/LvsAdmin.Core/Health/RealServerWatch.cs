@@ -23,6 +23,15 @@ namespace LvsAdmin.Health
         public TimeSpan SlowStart { get; init; } = TimeSpan.Zero;
 
         public LvsHealthCheck Check { get; init; } = LvsHealthCheck.Tcp;
+
+        /// <summary>The least total weight of a service's healthy servers; below Quorum - Hysteresis the sorry server goes in. Zero: no quorum.</summary>
+        public int Quorum { get; init; }
+
+        /// <summary>How far below the quorum the healthy weight must fall to lose it, and reach above it to regain it.</summary>
+        public int Hysteresis { get; init; }
+
+        /// <summary>The server that takes a service's traffic while its quorum is lost (weight 1, the watched servers' forwarding method).</summary>
+        public (System.Net.IPAddress Address, ushort Port)? SorryServer { get; init; }
     }
 
     /// <summary>One real server under watch: what it should be when up, and what the watch holds it to be.</summary>
@@ -67,8 +76,8 @@ namespace LvsAdmin.Health
     {
         public List<IpvsChange> Changes { get; } = new List<IpvsChange>();
 
-        /// <summary>For each change, the server it is for.</summary>
-        public List<WatchedRealServer> ChangedServers { get; } = new List<WatchedRealServer>();
+        /// <summary>For each change, the server it is for (null for a sorry server).</summary>
+        public List<WatchedRealServer?> ChangedServers { get; } = new List<WatchedRealServer?>();
 
         public List<LvsHealthEvent> Events { get; } = new List<LvsHealthEvent>();
     }
@@ -83,6 +92,7 @@ namespace LvsAdmin.Health
     {
         private readonly RealServerWatchOptions _options;
         private readonly List<WatchedRealServer> _servers = new List<WatchedRealServer>();
+        private readonly HashSet<string> _sorryIn = new HashSet<string>();
 
         /// <summary>
         /// A watch of servers as the table has them. Held are servers an earlier watch held down (from
@@ -107,6 +117,9 @@ namespace LvsAdmin.Health
         }
 
         public IReadOnlyList<WatchedRealServer> Servers => _servers;
+
+        /// <summary>The services whose sorry server is in the table now (their quorum lost).</summary>
+        public IReadOnlyCollection<string> SorryServerIn => _sorryIn;
 
         /// <summary>The servers held down in the table now (weight 0, or removed), each with its settings when up: what <see cref="WatchHolds"/> keeps.</summary>
         public IEnumerable<LvsRealServer> Held =>
@@ -133,14 +146,66 @@ namespace LvsAdmin.Health
         public WatchRound Begin(DateTime now)
         {
             var round = new WatchRound();
-            if (_options.InitialState != LvsHealthState.Down)
-                return round;
-            foreach (var server in _servers)
+            if (_options.InitialState == LvsHealthState.Down)
             {
-                if (server.State != LvsHealthState.Down)
-                    TakeDown(round, server, null, now, "assumed down until it passes its checks");
+                foreach (var server in _servers)
+                {
+                    if (server.State != LvsHealthState.Down)
+                        TakeDown(round, server, null, now, "assumed down until it passes its checks");
+                }
             }
+            KeepQuorum(round, now);
             return round;
+        }
+
+        /// <summary>Makes known whether a service's sorry server is in the table: found there at the start, or a move of it not made.</summary>
+        public void SorryServerMoved(string service, bool isIn)
+        {
+            if (isIn)
+                _sorryIn.Add(service);
+            else
+                _sorryIn.Remove(service);
+        }
+
+        /// <summary>
+        /// Per service, as keepalived's quorum: when its healthy servers' total weight falls below Quorum -
+        /// Hysteresis, the sorry server goes in; when it reaches Quorum + Hysteresis again, it comes out.
+        /// </summary>
+        private void KeepQuorum(WatchRound round, DateTime now)
+        {
+            if (_options.Quorum <= 0 || _options.SorryServer is not { } sorry)
+                return;
+            foreach (var service in _servers.Where(s => !s.Gone).GroupBy(s => s.Configured.Service))
+            {
+                int healthy = service.Where(s => s.State == LvsHealthState.Up).Sum(s => s.Configured.Weight);
+                bool isIn = _sorryIn.Contains(service.Key);
+                if (!isIn && healthy < _options.Quorum - _options.Hysteresis)
+                    Sorry(round, service.First().Configured, sorry, IpvsChangeKind.Add, now,
+                        $"quorum lost: the healthy servers' weight {healthy} is below {_options.Quorum - _options.Hysteresis}; the sorry server goes in");
+                else if (isIn && healthy >= _options.Quorum + _options.Hysteresis)
+                    Sorry(round, service.First().Configured, sorry, IpvsChangeKind.Delete, now,
+                        $"quorum regained: the healthy servers' weight {healthy} reaches {_options.Quorum + _options.Hysteresis}; the sorry server comes out");
+            }
+        }
+
+        private void Sorry(WatchRound round, LvsRealServer model, (System.Net.IPAddress Address, ushort Port) sorry, IpvsChangeKind kind, DateTime now, string message)
+        {
+            var server = new LvsRealServer
+            {
+                Address = sorry.Address, Port = sorry.Port, AddressFamily = sorry.Address.AddressFamily, Weight = 1,
+                ForwardingMethod = model.ForwardingMethod, TunnelType = model.TunnelType, TunnelPort = model.TunnelPort, TunnelChecksum = model.TunnelChecksum,
+            };
+            server.SetServiceKey(model.GetServiceKey());
+            bool adding = kind == IpvsChangeKind.Add;
+            SorryServerMoved(model.Service, adding);
+            round.Changes.Add(IpvsChange.ForRealServer(kind, server));
+            round.ChangedServers.Add(null);
+            round.Events.Add(new LvsHealthEvent
+            {
+                Time = now, Service = model.Service, Address = sorry.Address, Port = sorry.Port,
+                State = adding ? LvsHealthState.Up : LvsHealthState.Down, PreviousState = adding ? LvsHealthState.Down : LvsHealthState.Up,
+                Weight = adding ? 1 : null, ConfiguredWeight = 1, Check = _options.Check, Message = message,
+            });
         }
 
         /// <summary>
@@ -185,6 +250,7 @@ namespace LvsAdmin.Health
                 else
                     Failed(round, server, entry, result, now);
             }
+            KeepQuorum(round, now);
             return round;
         }
 
