@@ -144,7 +144,7 @@ namespace LvsAdmin.Commands
             });
             CompleteProgress(approved.Count);
             if (held.Count > 0 && ShouldProcess(holds.Path, $"Record the rules' settings for the {held.Count} real servers that watches hold down"))
-                RunKernel(() => holds.Save(held, held), "Service", holds.Path);
+                RunKernel(() => holds.Save(held.Select(h => h.Settings), held), "Service", holds.Path);
             var refused = new List<ErrorRecord>();
             for (int i = 0; i < results.Count; i++)
             {

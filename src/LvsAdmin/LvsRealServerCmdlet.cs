@@ -26,11 +26,11 @@ namespace LvsAdmin.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ServiceKeyTransformation]
         [ArgumentCompleter(typeof(ServiceCompleter))]
-        public LvsServiceKey Service { get; set; } = null!;
+        public virtual LvsServiceKey Service { get; set; } = null!;
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [AddressTransformation]
-        public IPAddress Address { get; set; } = null!;
+        public virtual IPAddress Address { get; set; } = null!;
 
         /// <summary>The real server's port; without it, the one real server at -Address.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

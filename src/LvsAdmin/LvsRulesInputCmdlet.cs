@@ -54,11 +54,11 @@ namespace LvsAdmin.Commands
         /// Leaves the servers running watches hold down as they hold them (<see cref="DesiredTable.KeepHeld"/>);
         /// returns the holds still in force, with the rules' settings, and the file they are kept in.
         /// </summary>
-        protected List<LvsRealServer> KeepWatchHolds(DesiredTable desired, out WatchHolds holds)
+        protected List<WatchHold> KeepWatchHolds(DesiredTable desired, out WatchHolds holds)
         {
             var file = RunKernel(() => WatchHolds.For(NetworkNamespace), "Service", null);
             holds = file;
-            return RunKernel(() => desired.KeepHeld(file.Load(), held => Client.GetRealServer(held.GetServiceKey(), held.Address, held.Port)), "Service", null);
+            return RunKernel(() => desired.KeepHeld(file.Load(), server => Client.GetRealServer(server.GetServiceKey(), server.Address, server.Port)), "Service", null);
         }
 
         protected DesiredTable ReadDesiredTable()

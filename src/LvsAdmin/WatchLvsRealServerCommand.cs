@@ -21,8 +21,27 @@ namespace LvsAdmin.Commands
     [OutputType(typeof(LvsHealthEvent))]
     public sealed class WatchLvsRealServerCommand : LvsProbeCmdlet
     {
+        private const string ConfigurationSet = "Configuration";
         private readonly List<(LvsRealServer Server, ushort ProbePort)> _targets = new();
         private DateTime _holdsWritten;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TcpSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HttpSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HttpsSet)]
+        [ServiceKeyTransformation]
+        [ArgumentCompleter(typeof(ServiceCompleter))]
+        public override LvsServiceKey Service { get => base.Service; set => base.Service = value; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = TcpSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpsSet)]
+        [AddressTransformation]
+        public override System.Net.IPAddress Address { get => base.Address; set => base.Address = value; }
+
+        /// <summary>A PowerShell data file naming, per service, the checks and options to watch its real servers with.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ConfigurationSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ConfigurationPath { get; set; }
 
         /// <summary>Seconds from the start of one round of checks to the start of the next.</summary>
         [Parameter]
@@ -54,7 +73,9 @@ namespace LvsAdmin.Commands
         public LvsHealthState InitialState { get; set; } = LvsHealthState.Up;
 
         /// <summary>The least total weight of a service's healthy servers; below it (less -Hysteresis) the -SorryServer goes in.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = TcpSet)]
+        [Parameter(ParameterSetName = HttpSet)]
+        [Parameter(ParameterSetName = HttpsSet)]
         [ValidateRange(1, int.MaxValue)]
         public int Quorum { get; set; }
 
@@ -64,7 +85,9 @@ namespace LvsAdmin.Commands
         public int Hysteresis { get; set; }
 
         /// <summary>The server (address:port, [v6]:port) that takes a service's traffic while its quorum is lost.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = TcpSet)]
+        [Parameter(ParameterSetName = HttpSet)]
+        [Parameter(ParameterSetName = HttpsSet)]
         [ValidateNotNullOrEmpty]
         public string? SorryServer { get; set; }
 
@@ -86,74 +109,156 @@ namespace LvsAdmin.Commands
 
         protected override void EndProcessing()
         {
-            if (_targets.Count == 0)
+            if (ConfigurationPath is null && _targets.Count == 0)
                 return;
-            var sorry = SorryServerEndpoint();
-            if (sorry is { } other)
-                _targets.RemoveAll(t => t.Server.Address.Equals(other.Address) && t.Server.Port == other.Port);
             var holds = RunKernel(() => WatchHolds.For(NetworkNamespace), "Probe", null);
-            var services = _targets.Select(t => t.Server.Service).ToHashSet();
-            var held = RunKernel(() => holds.Load(), "Probe", holds.Path).Where(h => services.Contains(h.Service)).ToList();
-            var inTable = ReadNamedServers(held);
-            if (inTable.Count == 0 && held.Count == 0)
-                return;
-            var options = ProbeOptions();
-            var watch = new RealServerWatch(inTable, new RealServerWatchOptions
+            var held = RunKernel(() => holds.Load(), "Probe", holds.Path);
+            var groups = new List<WatchedGroup>();
+            try
             {
-                Fall = Fall,
-                Rise = Rise,
-                OnFailure = OnFailure,
-                InitialState = InitialState,
-                SlowStart = TimeSpan.FromSeconds(SlowStart),
-                Check = options.Check,
-                Quorum = Quorum,
-                Hysteresis = Hysteresis,
-                SorryServer = sorry,
-            }, held);
-            if (sorry is { } endpoint)
+                double interval = Interval;
+                if (ConfigurationPath is not null)
+                {
+                    var configuration = ReadConfiguration(ConfigurationPath);
+                    interval = configuration.Interval;
+                    foreach (var service in configuration.Services)
+                    {
+                        if (TryKernel(() => Client.GetRealServers(service.Service), "RealServer", service.Service, out var servers))
+                            groups.Add(NewGroup(new[] { service.Service.ToString() }, servers.Where(s => !IsSorryServer(s, service.Watch)).ToList(), held, service.Probe, service.Watch, _ => service.ProbePort));
+                    }
+                }
+                else
+                {
+                    var probe = ProbeOptions();
+                    var options = new RealServerWatchOptions
+                    {
+                        Fall = Fall,
+                        Rise = Rise,
+                        OnFailure = OnFailure,
+                        InitialState = InitialState,
+                        SlowStart = TimeSpan.FromSeconds(SlowStart),
+                        Check = probe.Check,
+                        Quorum = Quorum,
+                        Hysteresis = Hysteresis,
+                        SorryServer = SorryServerEndpoint(),
+                    };
+                    _targets.RemoveAll(t => IsSorryServer(t.Server, options));
+                    var probePorts = _targets.ToDictionary(t => t.Server.ToString(), t => t.ProbePort);
+                    groups.Add(NewGroup(_targets.Select(t => t.Server.Service), ReadNamedServers(held), held, probe, options,
+                        server => probePorts.TryGetValue(server.ToString(), out var port) ? port : Port));
+                }
+                groups.RemoveAll(g => g.Targets.Count == 0);
+                if (groups.Count > 0)
+                    Run(groups, interval, holds);
+            }
+            finally
+            {
+                foreach (var group in groups)
+                    group.Probe.Dispose();
+            }
+        }
+
+        /// <summary>One watch with its check: every server of a pipeline, or one service of a configuration.</summary>
+        private sealed record WatchedGroup(RealServerWatch Watch, HealthProbe Probe, List<(LvsRealServer Server, ushort ProbePort)> Targets);
+
+        private static bool IsSorryServer(LvsRealServer server, RealServerWatchOptions options) =>
+            options.SorryServer is { } sorry && server.Address.Equals(sorry.Address) && server.Port == sorry.Port;
+
+        /// <summary>A watch of the servers found in the table, and of those of the same services that an earlier watch removed.</summary>
+        private WatchedGroup NewGroup(IEnumerable<string> services, List<LvsRealServer> inTable, List<WatchHold> held, HealthProbeOptions probe,
+            RealServerWatchOptions options, Func<LvsRealServer, ushort?> probePort)
+        {
+            var watched = services.ToHashSet();
+            var watch = new RealServerWatch(inTable, options, held.Where(h => watched.Contains(h.Settings.Service)));
+            if (options.SorryServer is { } sorry)
             {
                 foreach (var service in watch.Servers.Select(s => s.Configured.GetServiceKey()).Distinct())
                 {
-                    if (RunKernel(() => Client.GetRealServer(service, endpoint.Address, endpoint.Port), "RealServer", service) is not null)
+                    if (RunKernel(() => Client.GetRealServer(service, sorry.Address, sorry.Port), "RealServer", service) is not null)
                         watch.SorryServerMoved(service.ToString(), true);
                 }
             }
-            var probePorts = _targets.ToDictionary(t => t.Server.ToString(), t => t.ProbePort);
-            var targets = watch.Servers.Select(s => (s.Configured, probePorts.TryGetValue(s.Configured.ToString(), out var port) ? port : Port ?? s.Configured.Port)).ToList();
-            using var probe = RunKernel(() => new HealthProbe(NetworkNamespace, options), "Probe", null);
+            var targets = watch.Servers.Select(s => (s.Configured, probePort(s.Configured) ?? s.Configured.Port)).ToList();
+            return new WatchedGroup(watch, RunKernel(() => new HealthProbe(NetworkNamespace, probe), "Probe", null), targets);
+        }
+
+        /// <summary>The configuration file, read as Import-PowerShellDataFile reads it, with this call's parameters as its defaults.</summary>
+        private WatchConfiguration ReadConfiguration(string path)
+        {
+            string full = GetUnresolvedProviderPathFromPSPath(path);
+            try
+            {
+                var data = ScriptBlock.Create("param($path) Import-PowerShellDataFile -LiteralPath $path").Invoke(full)[0].BaseObject as System.Collections.IDictionary
+                    ?? throw new FormatException("it is not a table (@{ ... }).");
+                return WatchConfiguration.Read(data, Interval, ProbeOptions(), new RealServerWatchOptions
+                {
+                    Fall = Fall, Rise = Rise, OnFailure = OnFailure, InitialState = InitialState, SlowStart = TimeSpan.FromSeconds(SlowStart), Hysteresis = Hysteresis,
+                });
+            }
+            catch (Exception e) when (e is FormatException or RuntimeException or ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new System.IO.InvalidDataException($"The watch configuration {full} cannot be used: {e.Message}", e),
+                    "WatchConfigurationInvalid", ErrorCategory.InvalidData, full));
+                throw;
+            }
+        }
+
+        /// <summary>Round after round until -Count, -Duration or Ctrl+C; under systemd, with its notifications and watchdog.</summary>
+        private void Run(List<WatchedGroup> groups, double interval, WatchHolds holds)
+        {
             using var throttle = new SemaphoreSlim(ThrottleLimit);
+            using var systemd = SystemdNotifier.FromEnvironment();
             var clock = Stopwatch.StartNew();
-            Act(watch.Begin(DateTime.Now), ReadTable(watch), watch, holds);
+            foreach (var group in groups)
+                Act(group.Watch.Begin(DateTime.Now), ReadTable(group.Watch), group.Watch, holds);
+            systemd?.Send($"READY=1\nSTATUS=Watching {groups.Sum(g => g.Targets.Count)} real servers");
             for (int round = 1; !StopRequested.IsCancellationRequested; round++)
             {
                 var started = clock.Elapsed;
-                var probes = StartProbes(probe, targets, throttle);
-                var checks = new List<(LvsHealthResult?, string?)>(probes.Count);
-                foreach (var check in probes)
+                // Every group's checks at once: a slow service does not delay the others.
+                var probes = groups.Select(group => StartProbes(group.Probe, group.Targets, throttle)).ToList();
+                var rounds = new List<(WatchedGroup Group, List<(LvsHealthResult?, string?)> Checks)>();
+                for (int g = 0; g < groups.Count; g++)
                 {
-                    try
+                    var checks = new List<(LvsHealthResult?, string?)>(probes[g].Count);
+                    foreach (var check in probes[g])
                     {
-                        checks.Add((check.GetAwaiter().GetResult(), null));
+                        try
+                        {
+                            checks.Add((check.GetAwaiter().GetResult(), null));
+                        }
+                        catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
+                        {
+                            return;
+                        }
+                        catch (Exception e)
+                        {
+                            checks.Add((null, e.Message));
+                        }
                     }
-                    catch (OperationCanceledException) when (StopRequested.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                    catch (Exception e)
-                    {
-                        checks.Add((null, e.Message));
-                    }
+                    rounds.Add((groups[g], checks));
                 }
-                var entries = ReadTable(watch);
-                LearnHolds(watch, holds);
-                Act(watch.Observe(checks, entries, DateTime.Now), entries, watch, holds);
+                LearnHolds(groups, holds);
+                foreach (var (group, checks) in rounds)
+                {
+                    var entries = ReadTable(group.Watch);
+                    Act(group.Watch.Observe(checks, entries, DateTime.Now), entries, group.Watch, holds);
+                }
+                systemd?.Send("WATCHDOG=1");
                 if ((Count > 0 && round >= Count) || (Duration > 0 && clock.Elapsed.TotalSeconds >= Duration))
                     return;
-                var next = started + TimeSpan.FromSeconds(Interval) - clock.Elapsed;
+                var next = started + TimeSpan.FromSeconds(interval) - clock.Elapsed;
                 if (Duration > 0)
                     next = TimeSpan.FromTicks(Math.Min(next.Ticks, (TimeSpan.FromSeconds(Duration) - clock.Elapsed).Ticks));
-                if (next > TimeSpan.Zero && StopRequested.WaitHandle.WaitOne(next))
-                    return;
+                // A long interval still tells the watchdog, within its period, that the watch is alive.
+                while (next > TimeSpan.Zero)
+                {
+                    var slice = systemd?.WatchdogPeriod is TimeSpan period && period < next ? period : next;
+                    if (StopRequested.WaitHandle.WaitOne(slice))
+                        return;
+                    systemd?.Send("WATCHDOG=1");
+                    next -= slice;
+                }
             }
         }
 
@@ -175,7 +280,7 @@ namespace LvsAdmin.Commands
         /// The servers named, each as the table has it now (its settings are what it gets back when up). One
         /// not in the table is an error, unless a watch holds it removed.
         /// </summary>
-        private List<LvsRealServer> ReadNamedServers(List<LvsRealServer> held)
+        private List<LvsRealServer> ReadNamedServers(IReadOnlyList<WatchHold> held)
         {
             var found = new List<LvsRealServer>();
             foreach (var group in _targets.GroupBy(t => t.Server.Service))
@@ -188,7 +293,7 @@ namespace LvsAdmin.Commands
                     var server = servers.Find(s => s.HasEndpointOf(named));
                     if (server is not null)
                         found.Add(server);
-                    else if (!held.Any(h => h.ToString() == named.ToString()))
+                    else if (!held.Any(h => h.Removed && h.Settings.ToString() == named.ToString()))
                         WriteNotFound("RealServer", $"The virtual service {key} has no real server {Addresses.FormatEndpoint(named.Address, named.Port)}.", named.ToString());
                 }
             }
@@ -239,8 +344,9 @@ namespace LvsAdmin.Commands
             {
                 // Taking down is recorded before it is done, bringing back after: a watch killed in between
                 // still knows every server it holds (one back already is no longer at weight 0: its hold lapses).
-                var restoring = approved.Select(i => round.ChangedServers[i]).OfType<WatchedRealServer>().Where(s => s.State == LvsHealthState.Up).ToList();
-                KeepHolds(watch, holds, restoring.Select(s => s.Configured));
+                var restoring = approved.Where(i => round.ChangedServers[i] is { State: LvsHealthState.Up })
+                    .Select(i => new WatchHold(round.ChangedServers[i]!.Configured, round.Changes[i].Kind == IpvsChangeKind.Add)).ToList();
+                KeepHolds(watch, holds, restoring);
                 var changes = approved.Select(i => round.Changes[i]).ToList();
                 IReadOnlyList<NetlinkException?> results = RunKernel(() =>
                 {
@@ -271,7 +377,7 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>What others wrote in the holds since (Import-LvsRules -Replace records the rules' settings there) is what held servers get back.</summary>
-        private void LearnHolds(RealServerWatch watch, WatchHolds holds)
+        private void LearnHolds(List<WatchedGroup> groups, WatchHolds holds)
         {
             var written = System.IO.File.GetLastWriteTimeUtc(holds.Path);
             if (written == _holdsWritten)
@@ -279,7 +385,9 @@ namespace LvsAdmin.Commands
             _holdsWritten = written;
             try
             {
-                watch.UpdateHeld(holds.Load());
+                var held = holds.Load();
+                foreach (var group in groups)
+                    group.Watch.UpdateHeld(held);
             }
             catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {
@@ -287,11 +395,11 @@ namespace LvsAdmin.Commands
             }
         }
 
-        private void KeepHolds(RealServerWatch watch, WatchHolds holds, IEnumerable<LvsRealServer>? alsoHeld = null)
+        private void KeepHolds(RealServerWatch watch, WatchHolds holds, IEnumerable<WatchHold>? alsoHeld = null)
         {
             try
             {
-                holds.Save(watch.Servers.Select(s => s.Configured), watch.Held.Concat(alsoHeld ?? Enumerable.Empty<LvsRealServer>()));
+                holds.Save(watch.Servers.Select(s => s.Configured), watch.Held.Concat(alsoHeld ?? Enumerable.Empty<WatchHold>()));
                 _holdsWritten = System.IO.File.GetLastWriteTimeUtc(holds.Path);
             }
             catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)

@@ -29,7 +29,7 @@ namespace LvsAdmin.Core.Tests
 
             public Director(RealServerWatchOptions options, params LvsRealServer[] servers) : this(options, servers, null) { }
 
-            public Director(RealServerWatchOptions options, LvsRealServer[] servers, LvsRealServer[]? held)
+            public Director(RealServerWatchOptions options, LvsRealServer[] servers, WatchHold[]? held)
             {
                 foreach (var server in servers)
                     Table[server.Address] = server.Clone();
@@ -190,7 +190,7 @@ namespace LvsAdmin.Core.Tests
             var first = new Director(new RealServerWatchOptions { Fall = 1 }, Server(10, weight: 6), Server(11));
             first.Round(false, true);
             var held = first.Watch.Held.ToArray();
-            Assert.Equal(6, Assert.Single(held).Weight);
+            Assert.Equal((6, false), (Assert.Single(held).Settings.Weight, held[0].Removed));
 
             var again = new Director(new RealServerWatchOptions { Rise = 1 }, new[] { first.Table.Values.First(s => s.Address.Equals(IPAddress.Parse("192.168.1.10"))), Server(11) }, held);
             Assert.Equal(LvsHealthState.Down, again.Watch.Servers[0].State);
@@ -202,7 +202,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void AHoldIsOverOnceSomeoneGaveTheServerAWeightAgain()
         {
-            var director = new Director(new RealServerWatchOptions { Fall = 2 }, new[] { Server(10, weight: 5) }, new[] { Server(10, weight: 9) });
+            var director = new Director(new RealServerWatchOptions { Fall = 2 }, new[] { Server(10, weight: 5) }, new[] { new WatchHold(Server(10, weight: 9), false) });
             Assert.Equal(LvsHealthState.Up, director.Watch.Servers[0].State);
             Assert.Equal(5, director.Watch.Servers[0].Configured.Weight);
             Assert.Empty(director.Watch.Held);
@@ -212,7 +212,7 @@ namespace LvsAdmin.Core.Tests
         public void AServerAnEarlierWatchRemovedIsWatchedAndAddedBack()
         {
             var removed = Server(12, weight: 2);
-            var director = new Director(new RealServerWatchOptions { Rise = 2 }, new[] { Server(10) }, new[] { removed });
+            var director = new Director(new RealServerWatchOptions { Rise = 2 }, new[] { Server(10) }, new[] { new WatchHold(removed, Removed: true), new WatchHold(Server(13), Removed: false) });
             Assert.Equal(2, director.Watch.Servers.Count);
             Assert.Null(director.Weight(12));
             director.Round(true, true);
@@ -233,10 +233,11 @@ namespace LvsAdmin.Core.Tests
                 tunnel.ForwardingMethod = LvsForwardingMethod.Tunnel;
                 tunnel.TunnelType = LvsTunnelType.Gue;
                 tunnel.TunnelPort = 6080;
-                holds.Save(new[] { Server(10), Server(11) }, new[] { Server(10, weight: 7) });
-                holds.Save(new[] { tunnel }, new[] { tunnel });
-                holds.Save(new[] { Server(10), Server(11) }, new[] { Server(11, weight: 3) });
-                var loaded = holds.Load().ToDictionary(h => h.ToString());
+                holds.Save(new[] { Server(10), Server(11) }, new[] { new WatchHold(Server(10, weight: 7), false) });
+                holds.Save(new[] { tunnel }, new[] { new WatchHold(tunnel, true) });
+                holds.Save(new[] { Server(10), Server(11) }, new[] { new WatchHold(Server(11, weight: 3), false) });
+                Assert.Equal(new[] { false, true }, holds.Load().OrderBy(h => h.Settings.Address.ToString()).Select(h => h.Removed));
+                var loaded = holds.Load().ToDictionary(h => h.Settings.ToString(), h => h.Settings);
                 Assert.Equal(new[] { "TCP 10.0.0.1:80 -> 192.168.1.11:80", "TCP 10.0.0.1:80 -> 192.168.1.20:80" }, loaded.Keys.OrderBy(k => k));
                 Assert.Equal((3, 100u, LvsForwardingMethod.Masquerade), (loaded.Values.First(h => h.Weight == 3).Weight, loaded.Values.First(h => h.Weight == 3).UpperThreshold, loaded.Values.First(h => h.Weight == 3).ForwardingMethod));
                 var back = loaded["TCP 10.0.0.1:80 -> 192.168.1.20:80"];

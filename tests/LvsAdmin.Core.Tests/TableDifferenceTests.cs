@@ -22,15 +22,19 @@ namespace LvsAdmin.Core.Tests
         {
             var live = Live("-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 0", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 6");
             var desired = DesiredTable.FromRules(RuleParser.Parse(new[] { "-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 7 -x 90",
-                "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 6" }), out _);
+                "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2", "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 6", "-a -t 10.0.0.1:80 -r 192.168.1.5:80 -m -w 1" }), out _);
             var held = Live("-A -t 10.0.0.1:80 -s rr", "-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 4", "-a -t 10.0.0.1:80 -r 192.168.1.3:80 -m -w 2",
-                "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 1").Single().RealServers;
+                "-a -t 10.0.0.1:80 -r 192.168.1.4:80 -m -w 1", "-a -t 10.0.0.1:80 -r 192.168.1.5:80 -m -w 1").Single().RealServers
+                .Select(s => new Health.WatchHold(s, Removed: s.Address.ToString() == "192.168.1.3")).ToList();
             var servers = live.Single().RealServers;
             var kept = desired.KeepHeld(held, hold => servers.FirstOrDefault(s => s.HasEndpointOf(hold)));
-            // .2 inhibited: kept at 0 with the rules' thresholds; .3 removed by the watch: left out; .4 given a weight again: no longer held.
-            Assert.Equal(new[] { "192.168.1.2:7", "192.168.1.3:2" }, kept.Select(k => $"{k.Address}:{k.Weight}"));
-            var change = Assert.Single(TableDifference.Compute(live, desired));
-            Assert.Equal(new[] { nameof(LvsRealServer.UpperThreshold) }, change.Properties);
+            // .2 inhibited: kept at 0 with the rules' thresholds; .3 removed by the watch: left out; .4 given a weight again and
+            // .5 (held at 0) removed by another hand: no longer held.
+            Assert.Equal(new[] { "192.168.1.2:7", "192.168.1.3:2" }, kept.Select(k => $"{k.Settings.Address}:{k.Settings.Weight}"));
+            var differences = TableDifference.Compute(live, desired);
+            Assert.Equal(2, differences.Count);
+            Assert.Equal(new[] { nameof(LvsRealServer.UpperThreshold) }, differences.Single(d => d.Action == LvsDifferenceAction.Change).Properties);
+            Assert.Equal("192.168.1.5:80", differences.Single(d => d.Action == LvsDifferenceAction.Add).RealServer);
         }
 
         [Fact]

@@ -112,8 +112,7 @@ Describe 'about_LvsAdmin and the module page' {
 Describe 'Example <Number> of <Name>: <Title>' -ForEach $script:examples {
     BeforeAll {
         # The table the examples are written against, in a kernel of their own: the test kernel.
-        Reset-IpvsTable
-        @(
+        Set-IpvsTable @(
             '-A -t 10.0.0.1:80 -s wlc'
             '-a -t 10.0.0.1:80 -r 192.168.1.10:80 -m -w 5'
             '-a -t 10.0.0.1:80 -r 192.168.1.11:80 -m -w 0'
@@ -121,7 +120,7 @@ Describe 'Example <Number> of <Name>: <Title>' -ForEach $script:examples {
             '-a -t 10.0.0.1:443 -r 192.168.1.10:443 -m -w 1'
             '-A -u [2001:db8::1]:53 -s rr'
             '-A -f 5 -s rr'
-        ) | ipvsadm -R
+        )
         # What only some examples use is made for those alone: the docs' namespaces, and a sync daemon
         # (starting and stopping one costs the kernel seconds).
         if ($Code -match '\blb-') {

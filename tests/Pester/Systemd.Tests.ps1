@@ -1,5 +1,6 @@
-# The systemd unit shipped with the module (systemd/lvsadmin-rules.service): valid for systemd, and its
-# command line makes the table equal the saved rules, again and again, all or nothing.
+# The systemd units shipped with the module: lvsadmin-rules.service, valid for systemd, whose command line
+# makes the table equal the saved rules, again and again, all or nothing; and lvsadmin-health.service, whose
+# watch holds dead servers down, logs a line per event and tells systemd it is ready and alive.
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -7,14 +8,14 @@ BeforeAll {
     $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-systemd-$PID"
     New-Item -ItemType Directory -Force -Path $script:folder | Out-Null
 
-    function Invoke-UnitCommand([string] $RulesPath) {
-        # ExecStart's -Command as systemd hands it to pwsh: ${LVSADMIN_RULES} substituted, $$ unescaped.
-        $execStart = (Get-Content $script:unit | Where-Object { $_ -like 'ExecStart=*' }) -replace '^ExecStart=', ''
+    function Invoke-UnitCommand([string] $RulesPath, [string] $Unit = $script:unit, [string] $Variable = 'LVSADMIN_RULES', [string[]] $Environment = @(), [int] $Seconds = 600) {
+        # ExecStart's -Command as systemd hands it to pwsh: ${VARIABLE} substituted, $$ unescaped; stopped after Seconds.
+        $execStart = (Get-Content $Unit | Where-Object { $_ -like 'ExecStart=*' }) -replace '^ExecStart=', ''
         $execStart | Should -Match '^/usr/bin/env pwsh .*-Command "(.*)"$'
-        $command = ([regex]::Match($execStart, '-Command "(.*)"$').Groups[1].Value).Replace('${LVSADMIN_RULES}', $RulesPath).Replace('$$', '$')
+        $command = ([regex]::Match($execStart, '-Command "(.*)"$').Groups[1].Value).Replace("`${$Variable}", $RulesPath).Replace('$$', '$')
         # The module found by name, as on a director where it is installed.
-        $output = & /usr/bin/env "PSModulePath=$(Split-Path (Split-Path $env:LVSADMIN_MODULE))" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoLogo -NoProfile -NonInteractive -Command $command 2>&1
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$output" }
+        $output = & timeout $Seconds /usr/bin/env "PSModulePath=$(Split-Path (Split-Path $env:LVSADMIN_MODULE))" @Environment ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoLogo -NoProfile -NonInteractive -Command $command 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$output"; Lines = @($output | ForEach-Object { "$_" }) }
     }
 }
 
@@ -52,5 +53,50 @@ Describe 'lvsadmin-rules.service' {
         $run.ExitCode | Should -Not -Be 0
         $run.Output | Should -Match 'Line 2'
         Get-IpvsadmRules | Should -Be $before
+    }
+}
+
+Describe 'lvsadmin-health.service' {
+    BeforeAll {
+        $script:healthUnit = Join-Path (Split-Path $env:LVSADMIN_MODULE) 'systemd/lvsadmin-health.service'
+    }
+
+    It 'passes systemd-analyze verify' {
+        $copy = Join-Path $script:folder 'lvsadmin-health.service'
+        Copy-Item $script:healthUnit $copy
+        $output = systemd-analyze verify $copy 2>&1 | Where-Object { "$_" -notmatch 'Failed to .* (bus|D-Bus)|Unit .* not found|/etc/lvsadmin/health.psd1' }
+        $LASTEXITCODE | Should -Be 0 -Because "$output"
+        "$output" | Should -Not -Match 'lvsadmin-health.service:'
+    }
+
+    It 'its command holds a dead server down, logs one line per event, and tells systemd it is ready and alive' {
+        Set-IpvsTable '-A -t 10.0.0.1:80 -s rr', '-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 2'
+        $configuration = Join-Path $script:folder 'health.psd1'
+        Set-Content -Path $configuration -Value "@{ Interval = 0.5; Fall = 1; Timeout = 0.5; Services = @( @{ Service = 'TCP 10.0.0.1:80'; Check = 'Http'; Path = '/health' } ) }"
+        $notifications = Join-Path $script:folder 'notify.sock'
+        $socket = [System.Net.Sockets.Socket]::new('Unix', 'Dgram', 'Unspecified')
+        try {
+            $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($notifications))
+            $run = Invoke-UnitCommand $configuration -Unit $script:healthUnit -Variable LVSADMIN_HEALTH -Environment "NOTIFY_SOCKET=$notifications", 'WATCHDOG_USEC=2000000' -Seconds 30
+            $received = while ($socket.Available -gt 0) {
+                $buffer = [byte[]]::new(4096)
+                [Text.Encoding]::UTF8.GetString($buffer, 0, $socket.Receive($buffer))
+            }
+        }
+        finally { $socket.Dispose() }
+        $run.ExitCode | Should -Be 124 -Because "it runs until stopped: $($run.Output)"
+        @($run.Lines -match '192\.168\.1\.2:80: Up -> Down, weight 0') | Should -HaveCount 1 -Because $run.Output
+        Get-IpvsadmRules | Should -Contain '-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 0'
+        $received[0] | Should -Match '^READY=1'
+        @($received -eq 'WATCHDOG=1').Count | Should -BeGreaterThan 1
+    }
+
+    It 'a configuration with a misspelt setting is refused, naming it' {
+        $configuration = Join-Path $script:folder 'typo.psd1'
+        Set-Content -Path $configuration -Value "@{ Services = @( @{ Service = 'TCP 10.0.0.1:80'; Fal = 2 } ) }"
+        $run = Invoke-UnitCommand $configuration -Unit $script:healthUnit -Variable LVSADMIN_HEALTH -Seconds 60
+        $run.ExitCode | Should -Not -Be 0
+        $run.ExitCode | Should -Not -Be 124
+        $run.Output | Should -Match "Services\[0\] has 'Fal', which is not a setting"
     }
 }

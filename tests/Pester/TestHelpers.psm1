@@ -5,6 +5,12 @@ function Reset-IpvsTable {
     if ($LASTEXITCODE -ne 0) { throw 'ipvsadm -C failed' }
 }
 
+function Set-IpvsTable([string[]] $Rules) {
+    # The table made equal to the rules by ipvsadm, in one process: a flush, then ipvsadm -R.
+    @('-C') + $Rules | ipvsadm -R
+    if ($LASTEXITCODE -ne 0) { throw "ipvsadm -R failed on: $($Rules -join '; ')" }
+}
+
 function Get-IpvsadmRules {
     # ipvsadm -Sn, one string per rule line.
     @(ipvsadm -Sn)

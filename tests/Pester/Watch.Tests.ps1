@@ -14,8 +14,7 @@ BeforeAll {
     )
 
     function Reset-WatchedTable {
-        Reset-IpvsTable
-        $script:rules | ipvsadm -R
+        Set-IpvsTable $script:rules
         foreach ($n in 1..3) { if (-not (Test-Server $n)) { Start-Server $n } }
     }
 

@@ -99,21 +99,22 @@ namespace LvsAdmin.Health
         /// <see cref="WatchHolds"/>), with their settings when up: those among the servers (still at weight 0)
         /// start down, keeping those settings; those not in the table (removed) are watched too, to be added back.
         /// </summary>
-        public RealServerWatch(IEnumerable<LvsRealServer> servers, RealServerWatchOptions options, IEnumerable<LvsRealServer>? held = null)
+        public RealServerWatch(IEnumerable<LvsRealServer> servers, RealServerWatchOptions options, IEnumerable<WatchHold>? held = null)
         {
             if (options.Fall < 1 || options.Rise < 1)
                 throw new ArgumentOutOfRangeException(nameof(options), "Fall and Rise are at least 1.");
             _options = options;
-            var holds = (held ?? Array.Empty<LvsRealServer>()).GroupBy(h => h.ToString()).ToDictionary(g => g.Key, g => g.Last());
+            var holds = (held ?? Array.Empty<WatchHold>()).GroupBy(h => h.Settings.ToString()).ToDictionary(g => g.Key, g => g.Last());
             foreach (var server in servers)
             {
                 // A hold counts while the server is still at weight 0: one someone set again since is theirs.
-                _servers.Add(holds.Remove(server.ToString(), out var settings) && server.Weight == 0
-                    ? new WatchedRealServer(settings, LvsHealthState.Down, server.Weight)
+                _servers.Add(holds.Remove(server.ToString(), out var hold) && server.Weight == 0
+                    ? new WatchedRealServer(hold.Settings, LvsHealthState.Down, server.Weight)
                     : new WatchedRealServer(server, options.InitialState == LvsHealthState.Down ? LvsHealthState.Unknown : LvsHealthState.Up, server.Weight));
             }
-            foreach (var removed in holds.Values)
-                _servers.Add(new WatchedRealServer(removed, LvsHealthState.Down, null));
+            // A server a watch removed is added back when up; one held at weight 0 that is gone now, another hand removed.
+            foreach (var removed in holds.Values.Where(h => h.Removed))
+                _servers.Add(new WatchedRealServer(removed.Settings, LvsHealthState.Down, null));
         }
 
         public IReadOnlyList<WatchedRealServer> Servers => _servers;
@@ -122,16 +123,16 @@ namespace LvsAdmin.Health
         public IReadOnlyCollection<string> SorryServerIn => _sorryIn;
 
         /// <summary>The servers held down in the table now (weight 0, or removed), each with its settings when up: what <see cref="WatchHolds"/> keeps.</summary>
-        public IEnumerable<LvsRealServer> Held =>
-            _servers.Where(s => s.State == LvsHealthState.Down && !s.Gone && s.TableWeight is null or 0).Select(s => s.Configured);
+        public IEnumerable<WatchHold> Held =>
+            _servers.Where(s => s.State == LvsHealthState.Down && !s.Gone && s.TableWeight is null or 0).Select(s => new WatchHold(s.Configured, s.TableWeight is null));
 
         /// <summary>
         /// Takes what the holds say of the servers this watch holds down (another watch's, or what Import-LvsRules
         /// -Replace set there from the rules): their settings when up.
         /// </summary>
-        public void UpdateHeld(IEnumerable<LvsRealServer> held)
+        public void UpdateHeld(IEnumerable<WatchHold> held)
         {
-            var settings = held.GroupBy(h => h.ToString()).ToDictionary(g => g.Key, g => g.Last());
+            var settings = held.GroupBy(h => h.Settings.ToString()).ToDictionary(g => g.Key, g => g.Last().Settings);
             foreach (var server in _servers)
             {
                 if (server.State == LvsHealthState.Down && settings.TryGetValue(server.Configured.ToString(), out var own))

@@ -8,6 +8,9 @@ using LvsAdmin.Netlink;
 
 namespace LvsAdmin.Health
 {
+    /// <summary>A real server a watch holds down: its settings when up, and whether the watch removed it (else it is at weight 0).</summary>
+    public sealed record WatchHold(LvsRealServer Settings, bool Removed);
+
     /// <summary>
     /// The real servers that watches hold down in one network namespace, each with its settings when up, in a
     /// file under /run: a watch that was killed (or stopped) and starts again knows which servers it held and
@@ -31,24 +34,24 @@ namespace LvsAdmin.Health
             return new WatchHolds(System.IO.Path.Combine(Folder, $"net-{inode}.json"));
         }
 
-        /// <summary>Every server held, with its settings when up; none when there is no file.</summary>
-        public List<LvsRealServer> Load()
+        /// <summary>Every server held; none when there is no file.</summary>
+        public List<WatchHold> Load()
         {
             if (!File.Exists(Path))
-                return new List<LvsRealServer>();
+                return new List<WatchHold>();
             var held = JsonSerializer.Deserialize<List<HeldServer>>(File.ReadAllText(Path))
                 ?? throw new InvalidDataException($"{Path} holds no list of servers.");
-            return held.Select(h => h.ToRealServer()).ToList();
+            return held.Select(h => h.ToHold()).ToList();
         }
 
         /// <summary>
         /// Records what one watch holds: its servers (watched) that are held down now replace whatever the file
         /// said of them; other watches' entries stay. Written whole and renamed, so a reader never sees half.
         /// </summary>
-        public void Save(IEnumerable<LvsRealServer> watched, IEnumerable<LvsRealServer> held)
+        public void Save(IEnumerable<LvsRealServer> watched, IEnumerable<WatchHold> held)
         {
             var mine = new HashSet<string>(watched.Select(server => server.ToString()));
-            var entries = Load().Where(server => !mine.Contains(server.ToString())).Concat(held).Select(HeldServer.From).ToList();
+            var entries = Load().Where(hold => !mine.Contains(hold.Settings.ToString())).Concat(held).Select(HeldServer.From).ToList();
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             string part = $"{Path}.{Environment.ProcessId}.part";
             File.WriteAllText(part, JsonSerializer.Serialize(entries, Indented));
@@ -56,12 +59,13 @@ namespace LvsAdmin.Health
         }
 
         private sealed record HeldServer(string Service, string Address, ushort Port, LvsForwardingMethod ForwardingMethod, int Weight,
-            uint UpperThreshold, uint LowerThreshold, LvsTunnelType? TunnelType, ushort TunnelPort, LvsTunnelChecksum? TunnelChecksum)
+            uint UpperThreshold, uint LowerThreshold, LvsTunnelType? TunnelType, ushort TunnelPort, LvsTunnelChecksum? TunnelChecksum, bool Removed)
         {
-            public static HeldServer From(LvsRealServer server) => new HeldServer(server.Service, server.Address.ToString(), server.Port, server.ForwardingMethod,
-                server.Weight, server.UpperThreshold, server.LowerThreshold, server.TunnelType, server.TunnelPort, server.TunnelChecksum);
+            public static HeldServer From(WatchHold hold) => new HeldServer(hold.Settings.Service, hold.Settings.Address.ToString(), hold.Settings.Port,
+                hold.Settings.ForwardingMethod, hold.Settings.Weight, hold.Settings.UpperThreshold, hold.Settings.LowerThreshold, hold.Settings.TunnelType,
+                hold.Settings.TunnelPort, hold.Settings.TunnelChecksum, hold.Removed);
 
-            public LvsRealServer ToRealServer()
+            public WatchHold ToHold()
             {
                 var address = IPAddress.Parse(Address);
                 var server = new LvsRealServer
@@ -70,7 +74,7 @@ namespace LvsAdmin.Health
                     UpperThreshold = UpperThreshold, LowerThreshold = LowerThreshold, TunnelType = TunnelType, TunnelPort = TunnelPort, TunnelChecksum = TunnelChecksum,
                 };
                 server.SetServiceKey(LvsServiceKey.Parse(Service));
-                return server;
+                return new WatchHold(server, Removed);
             }
         }
     }

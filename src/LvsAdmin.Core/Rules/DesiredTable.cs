@@ -95,20 +95,20 @@ namespace LvsAdmin.Rules
         /// in it and -Replace does not bring a dead server back; what the rules give it is what it gets back once
         /// up. findLive reads a server from the table. Returns the holds still in force, with the rules' settings.
         /// </summary>
-        public List<LvsRealServer> KeepHeld(IEnumerable<LvsRealServer> held, Func<LvsRealServer, LvsRealServer?> findLive)
+        public List<Health.WatchHold> KeepHeld(IEnumerable<Health.WatchHold> held, Func<LvsRealServer, LvsRealServer?> findLive)
         {
-            var kept = new List<LvsRealServer>();
-            foreach (var hold in held)
+            var kept = new List<Health.WatchHold>();
+            foreach (var (hold, removed) in held)
             {
                 if (!_services.TryGetValue(hold.GetServiceKey(), out var entry) || entry.IndexOf(hold) is var index && index < 0)
                     continue;
                 var (wanted, line) = entry.Servers[index];
                 var live = findLive(hold);
-                if (live is null)
+                if (live is null && removed)
                 {
                     entry.Servers.RemoveAt(index);
                 }
-                else if (live.Weight == 0)
+                else if (live is not null && live.Weight == 0)
                 {
                     var inhibited = wanted.Clone();
                     inhibited.Weight = 0;
@@ -116,10 +116,10 @@ namespace LvsAdmin.Rules
                 }
                 else
                 {
-                    // Someone gave it a weight again since: the hold has lapsed.
+                    // Someone gave it a weight again since, or removed it: the hold has lapsed.
                     continue;
                 }
-                kept.Add(wanted.Clone());
+                kept.Add(new Health.WatchHold(wanted.Clone(), removed));
             }
             return kept;
         }
