@@ -103,6 +103,8 @@ namespace LvsAdmin.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ConfigurationSet)
+                return;
             if (NamedProbeTarget() is { } target && !_targets.Any(t => t.Server.Service == target.Server.Service && t.Server.HasEndpointOf(target.Server)))
                 _targets.Add(target);
         }

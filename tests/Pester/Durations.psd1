@@ -22,7 +22,7 @@
     'Scale.Tests.ps1'              = 110
     'Service.Tests.ps1'            = 19
     'SharedTable.Tests.ps1'        = 85
-    'Systemd.Tests.ps1'            = 21
+    'Systemd.Tests.ps1'            = 60
     'Timeout.Tests.ps1'            = 3
     'Traffic.Tests.ps1'            = 40
     'Transport.Tests.ps1'          = 12
