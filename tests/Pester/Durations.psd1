@@ -25,7 +25,7 @@
     'Systemd.Tests.ps1'            = 60
     'Timeout.Tests.ps1'            = 3
     'Traffic.Tests.ps1'            = 40
-    'Transport.Tests.ps1'          = 12
+    'Transport.Tests.ps1'          = 30
     'Validation.Tests.ps1'         = 12
     'Watch.Tests.ps1'              = 40
 }

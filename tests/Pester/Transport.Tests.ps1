@@ -1,16 +1,19 @@
 # A batch's replies live in the socket's receive buffer until read, and the kernel drops those that do not
 # fit (ENOBUFS). The core bounds each send by the buffer it really got, so that every refusal is reported;
 # and when replies are lost anyway (here: a socket that claims a buffer eight hundred times its own), what
-# is known of the batch is kept, and an import that stops undoes exactly what it knows it applied.
+# is known of the batch is kept, and an import that stops undoes exactly what it knows it applied: not what
+# another writer in the same namespace did meanwhile, while a loop in another namespace churns its table.
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:namespace = 'lvsadmin-test-transport'
+    $script:churn = 'lvsadmin-test-transport-churn'
 
     # The core, run here over a socket made in the namespace with a 64 KiB receive buffer (or one that
     # claims 64 MiB, so that each send carries 1,024 requests whatever their refusals need).
-    Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies ([LvsAdmin.Ipvs.IpvsClient].Assembly.Location) -TypeDefinition @"
+    Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies ([LvsAdmin.Ipvs.IpvsClient].Assembly.Location), System.Diagnostics.Process, System.ComponentModel.Primitives -TypeDefinition @"
 using System;
+using System.Diagnostics;
 using LvsAdmin.Netlink;
 public sealed class ClaimsMoreBuffer : INetlinkTransport
 {
@@ -19,7 +22,17 @@ public sealed class ClaimsMoreBuffer : INetlinkTransport
     public int SendBufferBytes => _socket.SendBufferBytes;
     public int ReceiveBufferBytes => 64 * 1024 * 1024;
     public TimeSpan Timeout => _socket.Timeout;
-    public void Send(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
+    // Another writer's shell command, run once just before the next send: it changes the table during the batch.
+    public string BeforeNextSend { get; set; }
+    public void Send(ReadOnlySpan<byte> datagram)
+    {
+        if (BeforeNextSend != null)
+        {
+            using (var writer = Process.Start("/bin/sh", new[] { "-c", BeforeNextSend })) { writer.WaitForExit(); }
+            BeforeNextSend = null;
+        }
+        _socket.Send(datagram);
+    }
     public int ReceiveMany(Span<byte> buffer, Span<int> lengths, bool wait) => _socket.ReceiveMany(buffer, lengths, wait);
     public void Dispose() => _socket.Dispose();
     public static NetlinkSocket SmallSocketIn(string path) =>
@@ -27,11 +40,12 @@ public sealed class ClaimsMoreBuffer : INetlinkTransport
 }
 "@
 
-    function Invoke-Probe([string] $Scenario, [string[]] $Rules) {
+    function Invoke-Probe([string] $Scenario, [string[]] $Rules, [string] $OtherWriter) {
         $path = "/run/netns/$script:namespace"
         $socket = [ClaimsMoreBuffer]::SmallSocketIn($path)
         $transport = if ($Scenario -eq 'Overrun') { [ClaimsMoreBuffer]::new($socket) } else { $socket }
         $client = [LvsAdmin.Ipvs.IpvsClient]::Open($transport, $path)
+        if ($OtherWriter) { $transport.BeforeNextSend = $OtherWriter }
         try {
             $parsed = [LvsAdmin.Rules.RuleParser]::Parse($Rules, $null)
             $result = [ordered]@{ ReceiveBufferBytes = $socket.ReceiveBufferBytes }
@@ -67,6 +81,7 @@ public sealed class ClaimsMoreBuffer : INetlinkTransport
 
 AfterAll {
     Remove-LvsNamespace $script:namespace
+    if (Test-Path "/run/netns/$script:churn") { Remove-LvsNamespace $script:churn }
 }
 
 Describe 'A batch whose refusals outnumber what the receive buffer holds at the old bound' {
@@ -95,8 +110,21 @@ Describe 'A transport error in the middle of an import that stops (replies reall
         # One send of 1,024: 300 new services, then 724 of the table's own (refused); the rest not sent.
         $script:new = @(foreach ($n in 0..299) { "-A -t 10.72.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
         $script:later = @(foreach ($n in 0..1999) { "-A -t 10.73.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
-        $script:result = Invoke-Probe 'Overrun' ($script:new + $script:base[0..723] + $script:later)
-        $script:after = Get-Table
+        # Meanwhile: another writer adds a service in this namespace (as the batch goes out), and a loop
+        # fills and flushes another namespace's table.
+        $churnRules = Join-Path ([IO.Path]::GetTempPath()) 'lvs-transport-churn.rules'
+        Set-Content -Path $churnRules -Value @(foreach ($n in 0..199) { "-A -t 10.78.0.$($n + 1):80 -s rr" })
+        $churnScript = Join-Path ([IO.Path]::GetTempPath()) 'lvs-transport-churn.sh'
+        Set-Content -Path $churnScript -Value "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
+        New-LvsTestNamespace $script:churn
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:churn, 'bash', $churnScript
+        $script:result = Invoke-Probe 'Overrun' ($script:new + $script:base[0..723] + $script:later) -OtherWriter "ip netns exec $script:namespace ipvsadm -A -t 10.74.0.1:80 -s wlc"
+        # ipvsadm's own listing skips and repeats under churn elsewhere: read it with the churn paused.
+        $churning = @(ip netns pids $script:churn)
+        # (Its short-lived ipvsadm processes may be gone by the time they are signalled.)
+        $churning | ForEach-Object { kill -STOP $_ 2>$null }
+        try { $script:after = Get-Table } finally { $churning | ForEach-Object { kill -CONT $_ 2>$null } }
+        Remove-LvsNamespace $script:churn
         Write-Host ("The kernel kept {0} refusals in a receive buffer of {1} bytes: {2:0} bytes each" -f
             $script:result.ReportedRefusals, $script:result.ReceiveBufferBytes, ($script:result.ReceiveBufferBytes / [math]::Max(1, $script:result.ReportedRefusals)))
     }
@@ -119,8 +147,8 @@ Describe 'A transport error in the middle of an import that stops (replies reall
         $script:result.Message | Should -Match "Whether $($script:result.UnknownLines.Count) rules were applied cannot be known"
     }
 
-    It 'undoes what it applied, and the table is as it was (ipvsadm -Sn)' {
+    It 'undoes what it applied: the table is as it was, with the other writer''s service (ipvsadm -Sn)' {
         $script:result.UndoFailures | Should -Be 0
-        $script:after | Should -Be @($script:base | Sort-Object)
+        $script:after | Should -Be @($script:base + '-A -t 10.74.0.1:80 -s wlc' | Sort-Object)
     }
 }
