@@ -141,6 +141,9 @@ Describe 'A connection table of 20,000 entries' {
             foreach ($target in $targets) { [void]$socket.SendTo($payload, $target) }
             $socket.Close()
         }
+        # The director takes the last datagrams off the veth's queue in its own time: the services' counters
+        # (kept as each connection is made) say when it has made them all.
+        Wait-LvsResult -Probe { (Get-LvsService -NetworkNamespace $script:ns -ErrorAction Stop | Measure-Object { $_.Statistics.Connections } -Sum).Sum } -Done { $args[0] -ge 20000 } -Seconds 60 | Out-Null
     }
 
     AfterAll {
