@@ -18,7 +18,7 @@ namespace LvsAdmin.Core.Tests
             return (new GenericNetlinkConnection(kernel), kernel);
         }
 
-        private static List<uint> Dump(GenericNetlinkConnection connection, out int parts) =>
+        private static List<uint> Dump(GenericNetlinkConnection connection, out List<DumpPart> parts) =>
             connection.DumpAll(Family, Command, 1, "list the entries", _ => { }, ValueOf, out parts);
 
         private static List<BatchRequest> Requests(int count) =>
@@ -53,8 +53,8 @@ namespace LvsAdmin.Core.Tests
                 uint s = sent[0].Sequence;
                 return new object[] { Datagram(Entry(s, 1), Entry(s, 2)), Datagram(Entry(s, 3)), Datagram(Entry(s, 4), Entry(s, 5)), Done(s) };
             });
-            Assert.Equal(new uint[] { 1, 2, 3, 4, 5 }, Dump(connection, out int parts));
-            Assert.Equal(3, parts);
+            Assert.Equal(new uint[] { 1, 2, 3, 4, 5 }, Dump(connection, out var parts));
+            Assert.Equal(new[] { 2, 1, 2 }, parts.Select(part => part.Entries));
         }
 
         [Fact]
@@ -76,8 +76,8 @@ namespace LvsAdmin.Core.Tests
                     ? new object[] { Datagram(Entry(s, 1)), Datagram(Entry(s, 2, GenericNetlinkConnection.Multi | 0x10)), Done(s) }
                     : new object[] { Datagram(Entry(s, 10), Entry(s, 20)), Done(s) };
             });
-            Assert.Equal(new uint[] { 10, 20 }, Dump(connection, out int parts));
-            Assert.Equal(1, parts);
+            Assert.Equal(new uint[] { 10, 20 }, Dump(connection, out var parts));
+            Assert.Single(parts);
             Assert.Equal(2, kernel.Sends.Count);
         }
 

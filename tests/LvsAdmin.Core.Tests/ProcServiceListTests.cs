@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using LvsAdmin.Ipvs;
@@ -26,10 +27,52 @@ namespace LvsAdmin.Core.Tests
             "FWM  00000005 wrr \n" +
             "FWM  FFFFFFFF rr persistent 360 FFFFFFFF\n";
 
+        /// <summary>The listing as the kernel gives it: each read() a walk of its own, of at most chunk bytes.</summary>
+        private static ProcServiceList Read(string text, int chunk = 1 << 16, int firstRead = 1 << 16) =>
+            ProcServiceList.Read(new ChunkedStream(System.Text.Encoding.ASCII.GetBytes(text), chunk), firstRead);
+
+        private sealed class ChunkedStream : MemoryStream
+        {
+            private readonly int _chunk;
+            public ChunkedStream(byte[] bytes, int chunk) : base(bytes) => _chunk = chunk;
+            public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _chunk));
+        }
+
+        [Theory]
+        [InlineData(160, 1 << 16)]
+        [InlineData(160, 40)]
+        [InlineData(100, 250)]
+        [InlineData(30, 30)]
+        public void Each_read_is_a_stretch_of_the_services_whose_line_began_in_it(int chunk, int firstRead)
+        {
+            // Where each service's line begins, and so which read it began in (the stream gives at most chunk bytes a read).
+            firstRead = Math.Min(firstRead, chunk);
+            var expected = new SortedDictionary<int, int>();
+            int offset = 0;
+            foreach (string line in Listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields[0] is "TCP" or "UDP" or "SCTP" or "FWM")
+                {
+                    int read = offset < firstRead ? 0 : 1 + (offset - firstRead) / chunk;
+                    expected[read] = expected.GetValueOrDefault(read) + 1;
+                }
+                offset += line.Length + 1;
+            }
+            var listing = Read(Listing, chunk, firstRead);
+            Assert.Equal(expected.Values, listing.Stretches.Select(stretch => stretch.Services.Count));
+            Assert.Equal(new[] { "TCP 10.0.0.1:80", "UDP 10.0.0.2:53", "SCTP 10.0.0.3:2905", "TCP [2001:db8::1]:443", "FWM 5", "FWM 5", "FWM 4294967295" },
+                listing.Stretches.SelectMany(stretch => stretch.Services).Select(key => key.ToString()));
+            Assert.True(listing.Stretches[0].FromStart);
+            Assert.All(listing.Stretches.Skip(1), stretch => Assert.False(stretch.FromStart));
+            Assert.All(listing.Stretches.SkipLast(1), stretch => Assert.False(stretch.ToEnd));
+            Assert.True(listing.Stretches[^1].ToEnd, "a last read far shorter than a page ended with the walk");
+        }
+
         [Fact]
         public void Reads_each_address_service_by_key_and_counts_marks()
         {
-            var listing = ProcServiceList.Read(new StringReader(Listing));
+            var listing = Read(Listing);
             var expected = new HashSet<LvsServiceKey>
             {
                 LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
@@ -42,7 +85,7 @@ namespace LvsAdmin.Core.Tests
         }
 
         [Fact]
-        public void Agrees_with_a_dump_of_the_same_services()
+        public void Misses_nothing_in_a_dump_of_the_same_services()
         {
             var dumped = new[]
             {
@@ -54,11 +97,11 @@ namespace LvsAdmin.Core.Tests
                 LvsServiceKey.ForFirewallMark(5, AddressFamily.InterNetworkV6),
                 LvsServiceKey.ForFirewallMark(uint.MaxValue, AddressFamily.InterNetworkV6),
             };
-            Assert.Empty(ProcServiceList.Read(new StringReader(Listing)).Disagreements(dumped));
+            Assert.Empty(Read(Listing).MissingFrom(dumped));
         }
 
         [Fact]
-        public void Questions_what_only_one_view_has_and_both_families_of_a_mark_counted_differently()
+        public void Names_what_the_dump_lacks_and_both_families_of_a_mark_it_has_fewer_of()
         {
             var skipped = LvsServiceKey.ForAddress(LvsProtocol.Udp, IPAddress.Parse("10.0.0.2"), 53);
             var gone = LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse("10.9.9.9"), 80);
@@ -71,15 +114,15 @@ namespace LvsAdmin.Core.Tests
                 LvsServiceKey.ForFirewallMark(5),
                 LvsServiceKey.ForFirewallMark(uint.MaxValue),
             };
+            // What the dump alone has (gone) is not asked for: the dump saw it in the table.
             var expected = new HashSet<LvsServiceKey>
             {
                 skipped,
-                gone,
                 LvsServiceKey.ForFirewallMark(5),
                 LvsServiceKey.ForFirewallMark(5, AddressFamily.InterNetworkV6),
             };
-            var questioned = ProcServiceList.Read(new StringReader(Listing)).Disagreements(dumped);
-            Assert.True(expected.SetEquals(questioned), $"questioned: {string.Join(", ", questioned)}");
+            var missing = Read(Listing).MissingFrom(dumped);
+            Assert.True(expected.SetEquals(missing), $"missing: {string.Join(", ", missing)}");
         }
 
         [Theory]
@@ -90,7 +133,7 @@ namespace LvsAdmin.Core.Tests
         [InlineData("TCP")]
         public void Names_the_line_that_does_not_parse(string line)
         {
-            var error = Assert.Throws<FormatException>(() => ProcServiceList.Read(new StringReader(Listing + line + "\n")));
+            var error = Assert.Throws<FormatException>(() => Read(Listing + line + "\n"));
             Assert.Contains("line 14", error.Message);
             Assert.Contains(line.Trim(), error.Message);
         }

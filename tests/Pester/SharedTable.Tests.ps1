@@ -47,9 +47,14 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
     $churnRules = Join-Path $script:folder 'churn.rules'
     Set-Content -Path $churnRules -Value @(foreach ($n in 0..299) { "-A -t 10.77.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
     function Invoke-WithoutChurn([scriptblock] $Action) {
-        $churning = @(ip netns pids $script:churn)
-        $churning | ForEach-Object { kill -STOP $_ }
-        try { & $Action } finally { $churning | ForEach-Object { kill -CONT $_ } }
+        # Every process of the loop stopped, the ipvsadm it was starting as well: until a listing finds no new one.
+        $stopped = @()
+        do {
+            $churning = @(ip netns pids $script:churn | Where-Object { $_ -notin $stopped })
+            $churning | ForEach-Object { kill -STOP $_ }
+            $stopped += $churning
+        } while ($churning)
+        try { & $Action } finally { $stopped | ForEach-Object { kill -CONT $_ 2>$null } }
     }
     $churnScript = Join-Path $script:folder 'churn.sh'
     Set-Content -Path $churnScript -Value "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
@@ -191,5 +196,35 @@ Describe 'A change to an object held since an earlier read' {
     It 'Get-LvsRealServer | Set-LvsRealServer builds on what it just read' {
         Get-LvsRealServer @at | Set-LvsRealServer -Weight 7 @at
         @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 7'
+    }
+}
+
+Describe 'The order in which the kernel walks its services' {
+    It 'is the one LvsAdmin checks listings by: one seed puts every service of a quiet table in order' {
+        # Every kind of key the hash treats differently: TCP, UDP and SCTP, IPv4 and IPv6 (folded), marks of both families.
+        $rules = foreach ($n in 0..1499) {
+            $port = 1000 + $n
+            switch ($n % 6) {
+                0 { "-A -t 10.67.$($n % 200).$($n % 251 + 1):$port -s rr" }
+                1 { "-A -u 10.67.$($n % 200).$($n % 251 + 1):$port -s rr" }
+                2 { "-A --sctp-service 10.67.$($n % 200).$($n % 251 + 1):$port -s rr" }
+                3 { "-A -t [2001:db8:$($n % 97):$($n % 89)::$('{0:x}' -f $n)]:$port -s rr" }
+                4 { "-A -u [2001:db8:67::$('{0:x}' -f $n)]:$port -s rr" }
+                5 { "-A -f $($n * 7919) $(if ($n % 12 -eq 5) { '-6 ' })-s rr" }
+            }
+        }
+        @('-C') + $rules | ip netns exec $script:table ipvsadm -R
+        $LASTEXITCODE | Should -Be 0
+        # Read while no other namespace has services: /proc/net/ip_vs resumes each read by counting this
+        # namespace's services, but walks on through every namespace's, so theirs make it skip some of ours.
+        $file = Join-Path $script:folder 'ip_vs'
+        Invoke-WithoutChurn {
+            Invoke-Checked ip netns exec $script:churn ipvsadm -C | Out-Null
+            Invoke-Checked ip netns exec $script:table bash -c "cat /proc/net/ip_vs > '$file'" | Out-Null
+        }
+        $listing = [LvsAdmin.Ipvs.ProcServiceList]::Read([IO.MemoryStream]::new([IO.File]::ReadAllBytes($file)), [int]::MaxValue)
+        $listing.Stretches.Count | Should -Be 1
+        $listing.Stretches[0].Services.Count | Should -Be 1500
+        [LvsAdmin.Ipvs.ServiceWalk]::Seeds($listing.Stretches).Count | Should -Be 1 -Because 'the model orders the kernel''s walk under exactly one seed'
     }
 }

@@ -150,8 +150,8 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     while ((Get-Content "/proc/$($resident.Id)/comm" -ErrorAction Ignore) -ne 'sleep') { Start-Sleep -Milliseconds 20 }
     $listingCheck = Get-Median (1..$Repeat | ForEach-Object {
         Measure-Seconds {
-            $reader = [IO.StreamReader]::new("/proc/$($resident.Id)/net/ip_vs")
-            try { $null = [LvsAdmin.Ipvs.ProcServiceList]::Read($reader) } finally { $reader.Dispose() }
+            $stream = [IO.FileStream]::new("/proc/$($resident.Id)/net/ip_vs", 'Open', 'Read', 'ReadWrite', 0)
+            try { $null = [LvsAdmin.Ipvs.ProcServiceList]::Read($stream, [int]::MaxValue) } finally { $stream.Dispose() }
         }
     })
     $resident.Kill()

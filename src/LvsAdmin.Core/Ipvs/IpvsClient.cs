@@ -72,54 +72,86 @@ namespace LvsAdmin.Ipvs
         public LvsInfo GetInfo() =>
             Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
 
-        // From 7.1 each namespace has its own service table: changes in others no longer move a dump's position.
-        private static readonly bool ServiceTableShared = Environment.OSVersion.Version < new Version(7, 1);
+        // At most this many reads of /proc/net/ip_vs to see every place where a dump may have skipped services.
+        private const int MaxListingReads = 6;
 
         /// <summary>
-        /// Every service of the namespace, each once, whatever other namespaces do meanwhile. A dump of many
-        /// parts resumes each part by position in the kernel's service hash, which before 7.1 all namespaces
-        /// share: a change anywhere between two parts makes it skip or repeat services, and the kernel does not
-        /// say so. There, such a dump is checked against /proc/net/ip_vs, which pages among this namespace's
-        /// services only, and each service the two disagree on is asked for by its key.
+        /// Every service of the namespace, each once, whatever other namespaces and other writers do
+        /// meanwhile to other services. A dump of many parts resumes each part by position in the kernel's
+        /// service hash, which before 7.1 all namespaces share: a change anywhere between two parts makes it
+        /// skip or repeat services, and the kernel does not say so. Such a dump is checked against
+        /// /proc/net/ip_vs, read again (with its walks beginning elsewhere) until a read of it spans every place
+        /// where the dump may have skipped a service (see <see cref="ServiceWalk"/>); each service a read has
+        /// and the dump does not is asked for by its key.
         /// </summary>
         public List<LvsService> GetServices()
         {
-            var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out int parts);
-            if (parts <= 1)
+            var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out var parts);
+            if (parts.Count <= 1)
                 return services;
-            var unique = services.DistinctBy(service => service.GetKey()).ToList();
-            return ServiceTableShared ? Reconciled(unique) : unique;
+            var dump = DumpStretches(services, parts);
+            var seeds = ServiceWalk.Seeds(dump);
+            var gaps = ServiceWalk.Gaps(dump);
+            var listings = new List<ProcServiceList>();
+            var stretches = new List<WalkStretch>();
+            for (int read = 0; read < MaxListingReads; read++)
+            {
+                var listing = ReadListing(firstReadBytes: read == 0 ? int.MaxValue : Environment.SystemPageSize * read / MaxListingReads);
+                if (listing is null)
+                    break;
+                listings.Add(listing);
+                stretches.AddRange(listing.Stretches);
+                // Without seeds the kernel walks in an order of its own (7.1 and later): one read, as a second view.
+                if (seeds.Count == 0 || gaps.All(gap => ServiceWalk.Covered(gap, stretches, seeds)))
+                    break;
+            }
+            return Reconciled(services.DistinctBy(service => service.GetKey()).ToList(), listings);
         }
 
-        private List<LvsService> Reconciled(List<LvsService> dumped)
+        private static List<WalkStretch> DumpStretches(List<LvsService> services, List<DumpPart> parts)
         {
-            ProcServiceList listing;
+            // The kernel ends a part when the next service does not fit: a last part with room for one more ended with the walk.
+            int fullPart = parts.Take(parts.Count - 1).Min(part => part.Bytes);
+            int largestService = parts.Max(part => (part.Bytes + part.Entries - 1) / part.Entries) * 2;
+            var stretches = new List<WalkStretch>();
+            int next = 0;
+            for (int i = 0; i < parts.Count; i++)
+            {
+                bool last = i == parts.Count - 1;
+                stretches.Add(new WalkStretch(services.Skip(next).Take(parts[i].Entries).Select(service => service.GetKey()),
+                    fromStart: i == 0, toEnd: last && parts[i].Bytes + largestService <= fullPart));
+                next += parts[i].Entries;
+            }
+            return stretches;
+        }
+
+        private ProcServiceList? ReadListing(int firstReadBytes)
+        {
             try
             {
-                listing = NetworkNamespace.Run(_namespacePath, () =>
+                return NetworkNamespace.Run(_namespacePath, () =>
                 {
-                    using var reader = new System.IO.StreamReader(ProcServiceList.Path);
-                    return ProcServiceList.Read(reader);
+                    using var stream = new System.IO.FileStream(ProcServiceList.Path, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.ReadWrite, bufferSize: 0);
+                    return ProcServiceList.Read(stream, firstReadBytes);
                 });
             }
             catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
             {
                 // No /proc here (a container without it): the dump alone.
-                return dumped;
+                return null;
             }
-            var byKey = dumped.ToDictionary(service => service.GetKey());
-            var found = new List<LvsService>();
-            foreach (var key in listing.Disagreements(byKey.Keys))
-            {
-                var service = GetService(key);
-                if (service is null)
-                    byKey.Remove(key);
-                else if (byKey.ContainsKey(key))
-                    byKey[key] = service;
-                else
-                    found.Add(service);
-            }
-            return dumped.Where(service => byKey.ContainsKey(service.GetKey())).Select(service => byKey[service.GetKey()]).Concat(found).ToList();
+        }
+
+        /// <summary>The dumped services and those the listings have that the dump skipped, still in the table.</summary>
+        private List<LvsService> Reconciled(List<LvsService> dumped, List<ProcServiceList> listings)
+        {
+            var keys = dumped.Select(service => service.GetKey()).ToHashSet();
+            var missing = new HashSet<LvsServiceKey>();
+            foreach (var listing in listings)
+                missing.UnionWith(listing.MissingFrom(keys));
+            missing.ExceptWith(keys);
+            var found = missing.Select(GetService).OfType<LvsService>();
+            return dumped.Concat(found).ToList();
         }
 
         /// <summary>The service with this key, or null when there is none.</summary>
@@ -393,11 +425,11 @@ namespace LvsAdmin.Ipvs
         private List<T> Execute<T>(byte command, ushort flags, string description, NetlinkRequestWriter write, NetlinkDecoder<T>? decode) =>
             Permitted(description, () => _connection.Execute(_family, command, Version, flags, description, write, decode));
 
-        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode, out int parts)
+        private List<T> Dump<T>(byte command, string description, NetlinkRequestWriter write, NetlinkDecoder<T> decode, out List<DumpPart> parts)
         {
-            int read = 0;
+            List<DumpPart>? read = null;
             var items = Permitted(description, () => _connection.DumpAll(_family, command, Version, description, write, decode, out read));
-            parts = read;
+            parts = read!;
             return items;
         }
 

@@ -8,16 +8,20 @@ using System.Net.Sockets;
 namespace LvsAdmin.Ipvs
 {
     /// <summary>
-    /// The services /proc/net/ip_vs lists: the kernel's second view of the table. It pages by position
-    /// among the namespace's own services, where a netlink dump before 7.1 resumes by position in a hash
-    /// that all namespaces share; so a change in another namespace cannot make it skip or repeat one.
+    /// The services /proc/net/ip_vs lists: the kernel's second view of the table. Each read() of it is a
+    /// walk of its own: the services whose line began in one read form one <see cref="WalkStretch"/>. A
+    /// read resumes by counting this namespace's services but walks on through every namespace's (before
+    /// 7.1 they share one table), so where other namespaces have services it skips some of ours; a stretch
+    /// still sees every service of ours between its first and last.
     /// </summary>
     public sealed class ProcServiceList
     {
         public const string Path = "/proc/thread-self/net/ip_vs";
+        private const int ReadBytes = 64 * 1024;
 
         private readonly HashSet<LvsServiceKey> _addressKeys = new HashSet<LvsServiceKey>();
         private readonly Dictionary<uint, int> _marks = new Dictionary<uint, int>();
+        private readonly List<WalkStretch> _stretches = new List<WalkStretch>();
 
         private ProcServiceList() { }
 
@@ -27,56 +31,112 @@ namespace LvsAdmin.Ipvs
         /// <summary>How many services each firewall mark has: a mark's line does not say its address family.</summary>
         public IReadOnlyDictionary<uint, int> Marks => _marks;
 
-        public static ProcServiceList Read(TextReader reader)
+        /// <summary>The services of each read, in the order the kernel walked them.</summary>
+        public IReadOnlyList<WalkStretch> Stretches => _stretches;
+
+        /// <summary>
+        /// Reads the listing with raw reads: the first of firstReadBytes (less than a page moves where the
+        /// kernel's walks begin and end), the others of more than the kernel fills at a time. The last read
+        /// went on to the end of the walk when the kernel could have fitted the longest record seen after it
+        /// in its page.
+        /// </summary>
+        public static ProcServiceList Read(Stream stream, int firstReadBytes = ReadBytes)
         {
             var listing = new ProcServiceList();
-            string? line;
-            int number = 0;
-            while ((line = reader.ReadLine()) is not null)
+            var buffer = new byte[ReadBytes];
+            var line = new List<byte>();
+            var stretch = new List<LvsServiceKey>();
+            int lineRead = 0, stretchRead = 0, number = 0, reads = 0, record = 0, longestRecord = 0, lastReadBytes = 0;
+            while (true)
             {
-                number++;
-                // The version, the two column headings, and each service's real servers ("  -> ...").
-                if (line.Length == 0 || char.IsWhiteSpace(line[0]) || line.StartsWith("IP Virtual Server", StringComparison.Ordinal) || line.StartsWith("Prot ", StringComparison.Ordinal))
-                    continue;
-                var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 2)
-                    throw new FormatException($"{Path} line {number} is not a service: '{line}'");
-                if (fields[0] == "FWM")
+                int read = stream.Read(buffer, 0, reads == 0 ? Math.Min(firstReadBytes, ReadBytes) : ReadBytes);
+                if (read == 0)
+                    break;
+                for (int i = 0; i < read; i++)
                 {
-                    if (fields[1].Length != 8 || !uint.TryParse(fields[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint mark))
-                        throw new FormatException($"{Path} line {number} has '{fields[1]}' where a mark of eight hex digits belongs: '{line}'");
-                    CountMark(listing._marks, mark);
-                    continue;
+                    if (line.Count == 0)
+                        lineRead = reads;
+                    if (buffer[i] != (byte)'\n')
+                    {
+                        line.Add(buffer[i]);
+                        continue;
+                    }
+                    string text = System.Text.Encoding.ASCII.GetString(line.ToArray());
+                    number++;
+                    if (listing.AddService(text, number) is LvsServiceKey key)
+                    {
+                        if (lineRead != stretchRead && stretch.Count > 0)
+                            listing.EndStretch(stretch, toEnd: false);
+                        stretchRead = lineRead;
+                        stretch.Add(key);
+                        longestRecord = Math.Max(longestRecord, record);
+                        record = 0;
+                    }
+                    record += line.Count + 1;
+                    line.Clear();
                 }
-                listing._addressKeys.Add(ParseAddressKey(fields[0], fields[1], line, number));
+                lastReadBytes = read;
+                reads++;
             }
+            if (line.Count > 0)
+                throw new FormatException($"{Path} ends in the middle of line {number + 1}: '{System.Text.Encoding.ASCII.GetString(line.ToArray())}'");
+            longestRecord = Math.Max(longestRecord, record);
+            if (stretch.Count > 0)
+                listing.EndStretch(stretch, toEnd: lastReadBytes + longestRecord <= Environment.SystemPageSize);
             return listing;
         }
 
-        /// <summary>
-        /// The services a dump (its keys, each once) and this listing disagree on, to be asked for by key: each
-        /// address service in one but not the other, and both families of a mark counted differently.
-        /// </summary>
-        public HashSet<LvsServiceKey> Disagreements(IReadOnlyCollection<LvsServiceKey> dumped)
+        private void EndStretch(List<LvsServiceKey> services, bool toEnd)
         {
-            var questioned = new HashSet<LvsServiceKey>(_addressKeys);
+            _stretches.Add(new WalkStretch(services, fromStart: _stretches.Count == 0, toEnd));
+            services.Clear();
+        }
+
+        /// <summary>The service a line names, counted; null for the headings and real-server lines.</summary>
+        private LvsServiceKey? AddService(string line, int number)
+        {
+            // The version, the two column headings, and each service's real servers ("  -> ...").
+            if (line.Length == 0 || char.IsWhiteSpace(line[0]) || line.StartsWith("IP Virtual Server", StringComparison.Ordinal) || line.StartsWith("Prot ", StringComparison.Ordinal))
+                return null;
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2)
+                throw new FormatException($"{Path} line {number} is not a service: '{line}'");
+            if (fields[0] == "FWM")
+            {
+                if (fields[1].Length != 8 || !uint.TryParse(fields[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint mark))
+                    throw new FormatException($"{Path} line {number} has '{fields[1]}' where a mark of eight hex digits belongs: '{line}'");
+                CountMark(_marks, mark);
+                return LvsServiceKey.ForFirewallMark(mark);
+            }
+            var key = ParseAddressKey(fields[0], fields[1], line, number);
+            _addressKeys.Add(key);
+            return key;
+        }
+
+        /// <summary>
+        /// The services this listing has and a dump (its keys, each once) may have skipped, to be asked for
+        /// by key: each address service the dump lacks, and both families of a mark listed more often here.
+        /// </summary>
+        public HashSet<LvsServiceKey> MissingFrom(IReadOnlyCollection<LvsServiceKey> dumped)
+        {
+            var missing = new HashSet<LvsServiceKey>(_addressKeys);
             var dumpedMarks = new Dictionary<uint, int>();
             foreach (var key in dumped)
             {
                 if (key.IsFirewallMark)
                     CountMark(dumpedMarks, key.FirewallMark);
-                else if (!questioned.Remove(key))
-                    questioned.Add(key);
+                else
+                    missing.Remove(key);
             }
-            foreach (uint mark in _marks.Keys.Union(dumpedMarks.Keys))
+            foreach (var (mark, count) in _marks)
             {
-                if (_marks.GetValueOrDefault(mark) != dumpedMarks.GetValueOrDefault(mark))
+                if (count > dumpedMarks.GetValueOrDefault(mark))
                 {
-                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetwork));
-                    questioned.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetworkV6));
+                    missing.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetwork));
+                    missing.Add(LvsServiceKey.ForFirewallMark(mark, AddressFamily.InterNetworkV6));
                 }
             }
-            return questioned;
+            return missing;
         }
 
         private static void CountMark(Dictionary<uint, int> marks, uint mark) => marks[mark] = marks.GetValueOrDefault(mark) + 1;

@@ -151,11 +151,12 @@ namespace LvsAdmin.Netlink
 
         /// <summary>
         /// Reads a whole dump; repeats it when the kernel reports it interrupted or a reply was lost. Parts
-        /// is how many datagrams carried its entries: the kernel fills each under its lock, so a dump of
-        /// one part is a consistent view, while one of many may have resumed at a shifted position.
+        /// are the datagrams that carried its entries, in order: the kernel fills each under its lock, so a
+        /// part is a consistent view of a stretch of the table, while the next may have resumed at a shifted
+        /// position.
         /// </summary>
         public List<T> DumpAll<T>(ushort family, byte command, byte version, string description,
-            NetlinkRequestWriter write, NetlinkDecoder<T> decode, out int parts)
+            NetlinkRequestWriter write, NetlinkDecoder<T> decode, out List<DumpPart> parts)
         {
             var items = new List<T>();
             for (int attempt = 1; ; attempt++)
@@ -287,10 +288,10 @@ namespace LvsAdmin.Netlink
             }
         }
 
-        private bool ReadDump<T>(uint sequence, ushort family, string description, List<T> items, NetlinkDecoder<T> decode, out int parts)
+        private bool ReadDump<T>(uint sequence, ushort family, string description, List<T> items, NetlinkDecoder<T> decode, out List<DumpPart> parts)
         {
             bool consistent = true;
-            parts = 0;
+            parts = new List<DumpPart>();
             while (true)
             {
                 int datagrams;
@@ -306,16 +307,13 @@ namespace LvsAdmin.Netlink
                 }
                 for (int d = 0; d < datagrams; d++)
                 {
-                    bool entries = false;
+                    int entries = 0;
                     foreach (var message in new NetlinkMessageEnumerator(Datagram(d)))
                     {
                         if (message.Sequence != sequence)
                             continue;
-                        if (message.Type == family && !entries)
-                        {
-                            entries = true;
-                            parts++;
-                        }
+                        if (message.Type == family)
+                            entries++;
                         if ((message.Flags & DumpInterrupted) != 0)
                             consistent = false;
                         switch (message.Type)
@@ -324,9 +322,11 @@ namespace LvsAdmin.Netlink
                                 // NLMSG_DONE carries the dump's own error code: a dump that failed part-way says so here.
                                 if (message.Payload.Length >= 4 && HostOrder.ReadInt32(message.Payload) is int code && code < 0)
                                     throw new NetlinkException(-code, $"Could not {description}: {Errno.Describe(-code)}", null, description);
+                                AddPart(parts, entries, d);
                                 return consistent;
                             case MessageError:
                                 ThrowIfError(message, description);
+                                AddPart(parts, entries, d);
                                 return consistent;
                             case MessageOverrun:
                                 consistent = false;
@@ -337,8 +337,15 @@ namespace LvsAdmin.Netlink
                                 break;
                         }
                     }
+                    AddPart(parts, entries, d);
                 }
             }
+        }
+
+        private void AddPart(List<DumpPart> parts, int entries, int datagram)
+        {
+            if (entries > 0)
+                parts.Add(new DumpPart(entries, _datagramLengths[datagram]));
         }
 
         private int Receive(bool wait = true)

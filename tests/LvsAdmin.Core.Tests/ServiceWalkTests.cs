@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using LvsAdmin.Ipvs;
+
+namespace LvsAdmin.Core.Tests
+{
+    public class ServiceWalkTests
+    {
+        private const int Seed = 0x5A;
+
+        private static LvsServiceKey Tcp(string address) => LvsServiceKey.ForAddress(LvsProtocol.Tcp, IPAddress.Parse(address), 80);
+
+        /// <summary>
+        /// A kernel's service table before 7.1: buckets of services, each newest first, walked bucket by bucket;
+        /// a read resumes by counting services from the start of the walk, as the kernel's dump and /proc do.
+        /// </summary>
+        private sealed class SimulatedTable
+        {
+            private readonly SortedDictionary<int, List<LvsServiceKey>> _buckets = new SortedDictionary<int, List<LvsServiceKey>>();
+
+            public void Add(LvsServiceKey key)
+            {
+                int bucket = ServiceWalk.Bucket(key, Seed);
+                if (!_buckets.TryGetValue(bucket, out var services))
+                    _buckets[bucket] = services = new List<LvsServiceKey>();
+                services.Insert(0, key);
+            }
+
+            public void Delete(LvsServiceKey key) => _buckets[ServiceWalk.Bucket(key, Seed)].Remove(key);
+
+            public bool Contains(LvsServiceKey key) => _buckets.TryGetValue(ServiceWalk.Bucket(key, Seed), out var services) && services.Contains(key);
+
+            public List<LvsServiceKey> Walk() => _buckets.Values.SelectMany(services => services).ToList();
+
+            /// <summary>Reads the walk in stretches of at most size services (the first of firstSize), letting the writer act between reads.</summary>
+            public List<WalkStretch> Read(int firstSize, int size, Action between)
+            {
+                var stretches = new List<WalkStretch>();
+                int position = 0;
+                while (true)
+                {
+                    var walk = Walk();
+                    int take = stretches.Count == 0 ? firstSize : size;
+                    var services = walk.Skip(position).Take(take).ToList();
+                    if (services.Count == 0)
+                        return stretches;
+                    stretches.Add(new WalkStretch(services, fromStart: position == 0, toEnd: services.Count < take));
+                    position += services.Count;
+                    between();
+                }
+            }
+        }
+
+        [Fact]
+        public void Seeds_are_those_under_which_every_stretch_is_in_walk_order()
+        {
+            var random = new Random(1);
+            var table = new SimulatedTable();
+            foreach (var key in RandomKeys(random, 600))
+                table.Add(key);
+            var stretches = table.Read(50, 50, () => { });
+            Assert.Equal(new[] { Seed }, ServiceWalk.Seeds(stretches));
+            var shuffled = table.Walk().OrderBy(_ => random.Next()).ToList();
+            Assert.Empty(ServiceWalk.Seeds(new[] { new WalkStretch(shuffled, true, true) }));
+        }
+
+        [Fact]
+        public void A_gap_is_covered_by_a_stretch_that_spans_it_and_not_by_one_that_stops_in_it()
+        {
+            // Ten services a bucket: TCP 10.0.x.y:80 share the bucket of y.
+            var table = new SimulatedTable();
+            foreach (int y in Enumerable.Range(1, 20))
+                foreach (int x in Enumerable.Range(0, 10))
+                    table.Add(Tcp($"10.0.{x}.{y}"));
+            var walk = table.Walk();
+            var dump = new List<WalkStretch>
+            {
+                new WalkStretch(walk.Take(44), true, false),
+                new WalkStretch(walk.Skip(47).Take(53), false, false),
+                new WalkStretch(walk.Skip(100), false, true),
+            };
+            var gaps = ServiceWalk.Gaps(dump);
+            Assert.Equal(new[] { walk[43], walk[99] }, gaps.Select(gap => gap.After));
+            Assert.Equal(new[] { walk[47], walk[100] }, gaps.Select(gap => gap.Before));
+            Assert.Equal(new[] { walk[48], walk[101] }, gaps.Select(gap => gap.Then));
+
+            var seeds = new[] { Seed };
+            // Through the gap to a later bucket; through its next two services; from its first service to the end.
+            Assert.True(ServiceWalk.Covered(gaps[0], new[] { new WalkStretch(walk.Skip(30).Take(30), false, false) }, seeds));
+            Assert.True(ServiceWalk.Covered(gaps[0], new[] { new WalkStretch(walk.Skip(43).Take(6), false, false) }, seeds));
+            Assert.True(ServiceWalk.Covered(gaps[1], new[] { new WalkStretch(walk.Skip(99), false, true) }, seeds));
+            // Stopping within the gap, beginning after its first service, stopping at its next service alone.
+            Assert.False(ServiceWalk.Covered(gaps[0], new[] { new WalkStretch(walk.Take(45), true, false), new WalkStretch(walk.Skip(47), false, true) }, seeds));
+            Assert.False(ServiceWalk.Covered(gaps[0], new[] { new WalkStretch(walk.Skip(44).Take(30), false, false) }, seeds));
+            Assert.False(ServiceWalk.Covered(gaps[0], new[] { new WalkStretch(walk.Skip(43).Take(5), false, false) }, seeds));
+        }
+
+        [Fact]
+        public void A_next_service_added_again_at_its_buckets_head_does_not_cover_the_gap_before_it()
+        {
+            var table = new SimulatedTable();
+            foreach (int y in Enumerable.Range(1, 20))
+                foreach (int x in Enumerable.Range(0, 10))
+                    table.Add(Tcp($"10.0.{x}.{y}"));
+            var walk = table.Walk();
+            // The dump skipped 44..46, all of walk[47]'s bucket (40..49); then walk[47] was deleted and added again: it leads the bucket.
+            var dump = new List<WalkStretch> { new WalkStretch(walk.Take(44), true, false), new WalkStretch(walk.Skip(47), false, true) };
+            var gap = Assert.Single(ServiceWalk.Gaps(dump));
+            table.Delete(walk[47]);
+            table.Add(walk[47]);
+            var moved = table.Walk();
+            Assert.Equal(walk[47], moved[40]);
+            // A read that stops right after it has walk[47] but none of the skipped ones, nor walk[48].
+            Assert.False(ServiceWalk.Covered(gap, new[] { new WalkStretch(moved.Take(41), true, false) }, new[] { Seed }));
+            Assert.True(ServiceWalk.Covered(gap, new[] { new WalkStretch(moved.Take(49), true, false) }, new[] { Seed }));
+        }
+
+        [Fact]
+        public void The_end_of_a_dump_that_did_not_reach_it_needs_a_stretch_that_did()
+        {
+            var table = new SimulatedTable();
+            foreach (var key in RandomKeys(new Random(2), 100))
+                table.Add(key);
+            var walk = table.Walk();
+            var dump = new List<WalkStretch> { new WalkStretch(walk.Take(50), true, false), new WalkStretch(walk.Skip(50).Take(40), false, false) };
+            var gaps = ServiceWalk.Gaps(dump);
+            Assert.Null(gaps[^1].Before);
+            Assert.False(ServiceWalk.Covered(gaps[^1], new[] { new WalkStretch(walk.Skip(60).Take(40), false, false) }, new[] { Seed }));
+            Assert.True(ServiceWalk.Covered(gaps[^1], new[] { new WalkStretch(walk.Skip(60), false, true) }, new[] { Seed }));
+        }
+
+        [Fact]
+        public void A_stretch_that_resumed_in_an_earlier_bucket_leaves_no_gap()
+        {
+            var table = new SimulatedTable();
+            foreach (var key in RandomKeys(new Random(3), 100))
+                table.Add(key);
+            var walk = table.Walk();
+            int later = walk.FindIndex(key => ServiceWalk.Bucket(key, Seed) > ServiceWalk.Bucket(walk[20], Seed));
+            var dump = new List<WalkStretch> { new WalkStretch(walk.Take(later + 1), true, false), new WalkStretch(walk.Skip(20), false, true) };
+            Assert.True(ServiceWalk.Covered(Assert.Single(ServiceWalk.Gaps(dump)), Array.Empty<WalkStretch>(), new[] { Seed }));
+        }
+
+        /// <summary>
+        /// The promise the listing rests on, against a simulated kernel whose other writer adds, deletes and re-adds
+        /// its own services between every two reads: once each gap of the dump is covered by the reads after it,
+        /// every service nobody touched is in the dump or in one of those reads.
+        /// </summary>
+        [Fact]
+        public void Once_every_gap_is_covered_no_untouched_service_is_missing()
+        {
+            int covered = 0, runs = 400;
+            for (int run = 0; run < runs; run++)
+            {
+                var random = new Random(run);
+                var keys = RandomKeys(random, 400);
+                var untouched = keys.Take(300).ToList();
+                var theirs = keys.Skip(300).ToList();
+                var table = new SimulatedTable();
+                foreach (var key in keys.OrderBy(_ => random.Next()))
+                    table.Add(key);
+                void Write()
+                {
+                    for (int change = random.Next(4); change > 0; change--)
+                    {
+                        var key = theirs[random.Next(theirs.Count)];
+                        if (table.Contains(key))
+                            table.Delete(key);
+                        if (random.Next(2) == 0)
+                            table.Add(key);
+                    }
+                }
+                var dump = table.Read(40, 40, Write);
+                var seeds = new[] { Seed };
+                var gaps = ServiceWalk.Gaps(dump);
+                var reads = new List<WalkStretch>();
+                for (int read = 0; read < 6 && !gaps.All(gap => ServiceWalk.Covered(gap, reads, seeds)); read++)
+                    reads.AddRange(table.Read(read == 0 ? 30 : 5 * read, 30, Write));
+                if (!gaps.All(gap => ServiceWalk.Covered(gap, reads, seeds)))
+                    continue;
+                covered++;
+                var seen = dump.Concat(reads).SelectMany(stretch => stretch.Services).ToHashSet();
+                Assert.Empty(untouched.Where(key => !seen.Contains(key)).Select(key => $"run {run}: {key}"));
+            }
+            Assert.True(covered > runs * 9 / 10, $"only {covered} of {runs} runs had every gap covered");
+        }
+
+        private static List<LvsServiceKey> RandomKeys(Random random, int count)
+        {
+            var keys = new HashSet<LvsServiceKey>();
+            while (keys.Count < count)
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                        keys.Add(LvsServiceKey.ForFirewallMark((uint)random.Next(1, int.MaxValue)));
+                        break;
+                    case 1:
+                        var bytes = new byte[16];
+                        random.NextBytes(bytes);
+                        keys.Add(LvsServiceKey.ForAddress(LvsProtocol.Udp, new IPAddress(bytes), (ushort)random.Next(1, 65536)));
+                        break;
+                    default:
+                        keys.Add(LvsServiceKey.ForAddress(random.Next(2) == 0 ? LvsProtocol.Tcp : LvsProtocol.Sctp,
+                            new IPAddress(BitConverter.GetBytes(random.Next())), (ushort)random.Next(1, 65536)));
+                        break;
+                }
+            }
+            return keys.ToList();
+        }
+    }
+}
