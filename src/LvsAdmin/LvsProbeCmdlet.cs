@@ -17,6 +17,8 @@ namespace LvsAdmin.Commands
         protected const string TcpSet = "Tcp";
         protected const string HttpSet = "Http";
         protected const string HttpsSet = "Https";
+        protected const string UdpSet = "Udp";
+        protected const string DnsSet = "Dns";
 
         /// <summary>Connect, and count a server healthy when the connection is made (the default).</summary>
         [Parameter(ParameterSetName = TcpSet)]
@@ -51,6 +53,35 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = HttpsSet)]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>Send a datagram (-Payload); healthy unless the port is refused, or with -Expect when a matching reply comes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = UdpSet)]
+        public SwitchParameter Udp { get; set; }
+
+        /// <summary>The text of the datagram a -Udp check sends.</summary>
+        [Parameter(ParameterSetName = UdpSet)]
+        [AllowEmptyString]
+        public string Payload { get; set; } = "";
+
+        /// <summary>A regular expression that the body (-Http, -Https) or the reply (-Udp) must match.</summary>
+        [Parameter(ParameterSetName = HttpSet)]
+        [Parameter(ParameterSetName = HttpsSet)]
+        [Parameter(ParameterSetName = UdpSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Expect { get; set; }
+
+        /// <summary>Ask a DNS question over UDP; healthy when the answer's code is NOERROR.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DnsSet)]
+        public SwitchParameter Dns { get; set; }
+
+        /// <summary>The name a -Dns check asks about (the root, '.', by default).</summary>
+        [Parameter(ParameterSetName = DnsSet)]
+        [ValidateNotNullOrEmpty]
+        public string QueryName { get; set; } = ".";
+
+        /// <summary>The record type a -Dns check asks for (SOA by default, as keepalived's DNS_CHECK).</summary>
+        [Parameter(ParameterSetName = DnsSet)]
+        public LvsDnsRecordType QueryType { get; set; } = LvsDnsRecordType.SOA;
+
         /// <summary>Seconds each probe may take, the connection included.</summary>
         [Parameter]
         [ValidateRange(0.001, 3600.0)]
@@ -83,15 +114,27 @@ namespace LvsAdmin.Commands
             return (server, probePort);
         }
 
-        protected HealthProbeOptions ProbeOptions() => new HealthProbeOptions
+        /// <summary>The checks asked for; a pattern or a DNS name that cannot be used ends the command, naming it.</summary>
+        protected HealthProbeOptions ProbeOptions()
         {
-            Check = Https ? LvsHealthCheck.Https : Http ? LvsHealthCheck.Http : LvsHealthCheck.Tcp,
-            Path = Path,
-            StatusCodes = StatusCode,
-            HostHeader = HostHeader,
-            SkipCertificateCheck = SkipCertificateCheck,
-            Timeout = TimeSpan.FromSeconds(Timeout),
-        };
+            if (Expect is not null && HealthProbe.PatternError(Expect) is string patternError)
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Expect '{Expect}' is not a regular expression: {patternError}"), "ExpectInvalid", ErrorCategory.InvalidArgument, Expect));
+            if (Dns && Health.DnsQuery.Validate(QueryName) is string nameError)
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-QueryName: {nameError}."), "QueryNameInvalid", ErrorCategory.InvalidArgument, QueryName));
+            return new HealthProbeOptions
+            {
+                Check = Https ? LvsHealthCheck.Https : Http ? LvsHealthCheck.Http : Udp ? LvsHealthCheck.Udp : Dns ? LvsHealthCheck.Dns : LvsHealthCheck.Tcp,
+                Path = Path,
+                StatusCodes = StatusCode,
+                HostHeader = HostHeader,
+                SkipCertificateCheck = SkipCertificateCheck,
+                Expect = Expect,
+                Payload = Payload,
+                QueryName = QueryName,
+                QueryType = QueryType,
+                Timeout = TimeSpan.FromSeconds(Timeout),
+            };
+        }
 
         /// <summary>Starts a probe of each target, at most ThrottleLimit at once; each task ends with its result.</summary>
         protected List<Task<LvsHealthResult>> StartProbes(HealthProbe probe, IEnumerable<(LvsRealServer Server, ushort ProbePort)> targets, SemaphoreSlim throttle) =>

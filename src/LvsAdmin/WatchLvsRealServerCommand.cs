@@ -28,6 +28,8 @@ namespace LvsAdmin.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TcpSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HttpSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HttpsSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = UdpSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = DnsSet)]
         [ServiceKeyTransformation]
         [ArgumentCompleter(typeof(ServiceCompleter))]
         public override LvsServiceKey Service { get => base.Service; set => base.Service = value; }
@@ -35,6 +37,8 @@ namespace LvsAdmin.Commands
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = TcpSet)]
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpSet)]
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpsSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = UdpSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = DnsSet)]
         [AddressTransformation]
         public override System.Net.IPAddress Address { get => base.Address; set => base.Address = value; }
 
@@ -76,6 +80,8 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = TcpSet)]
         [Parameter(ParameterSetName = HttpSet)]
         [Parameter(ParameterSetName = HttpsSet)]
+        [Parameter(ParameterSetName = UdpSet)]
+        [Parameter(ParameterSetName = DnsSet)]
         [ValidateRange(1, int.MaxValue)]
         public int Quorum { get; set; }
 
@@ -88,6 +94,8 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = TcpSet)]
         [Parameter(ParameterSetName = HttpSet)]
         [Parameter(ParameterSetName = HttpsSet)]
+        [Parameter(ParameterSetName = UdpSet)]
+        [Parameter(ParameterSetName = DnsSet)]
         [ValidateNotNullOrEmpty]
         public string? SorryServer { get; set; }
 

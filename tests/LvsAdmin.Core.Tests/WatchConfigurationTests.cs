@@ -36,10 +36,30 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal(("2001:db8::9", (ushort)443, 3), (mark.Watch.SorryServer!.Value.Address.ToString(), mark.Watch.SorryServer.Value.Port, mark.Watch.Quorum));
         }
 
+        [Fact]
+        public void UdpAndDnsChecksTakeTheirOwnSettings()
+        {
+            var configuration = Read(new Hashtable
+            {
+                ["Services"] = new object[]
+                {
+                    new Hashtable { ["Service"] = "UDP 10.0.0.1:7", ["Check"] = "Udp", ["Payload"] = "ping", ["Expect"] = "^pong" },
+                    new Hashtable { ["Service"] = "UDP 10.0.0.1:53", ["Check"] = "dns", ["QueryName"] = "www.example.org", ["QueryType"] = "aaaa" },
+                },
+            });
+            var (udp, dns) = (configuration.Services[0].Probe, configuration.Services[1].Probe);
+            Assert.Equal((LvsHealthCheck.Udp, "ping", "^pong"), (udp.Check, udp.Payload, udp.Expect));
+            Assert.Equal((LvsHealthCheck.Dns, "www.example.org", LvsDnsRecordType.AAAA), (dns.Check, dns.QueryName, dns.QueryType));
+            Assert.Equal(LvsHealthCheck.Dns, configuration.Services[1].Watch.Check);
+        }
+
         [Theory]
         [InlineData("Fal", 2, "Services[0] has 'Fal', which is not a setting")]
         [InlineData("Fall", 0, "Services[0]: Fall is '0'; it takes a whole number from 1 to 1000")]
-        [InlineData("Check", "Ping", "Services[0]: Check is 'Ping'; it takes Tcp, Http, Https")]
+        [InlineData("Check", "Ping", "Services[0]: Check is 'Ping'; it takes Tcp, Http, Https, Udp, Dns")]
+        [InlineData("Expect", "(", "Services[0]: Expect '(' is not a regular expression")]
+        [InlineData("QueryName", "a..b", "Services[0]: the DNS name 'a..b' has a label of 0 characters")]
+        [InlineData("QueryType", "AXFR", "Services[0]: QueryType is 'AXFR'; it takes A, NS, CNAME, SOA")]
         [InlineData("SkipCertificateCheck", "yes", "SkipCertificateCheck is 'yes'; it takes $true or $false")]
         [InlineData("SorryServer", "10.0.0.9:80", "Quorum and SorryServer go together")]
         [InlineData("SorryServer", "10.0.0.9", "is not an address:port")]

@@ -246,3 +246,130 @@ Describe 'A watch under -WhatIf, and one that starts with every server down' {
         "$($missing[0])" | Should -Match '10\.99\.29\.2:80'
     }
 }
+
+Describe 'UDP, DNS and body checks' {
+    BeforeAll {
+        # Servers of each kind, in perl (part of every Debian system): a UDP echo, a UDP port that swallows what
+        # it gets, and a DNS server that knows one A record (www.lvs.test) and answers NXDOMAIN to the rest.
+        $script:udpServer = Join-Path ([IO.Path]::GetTempPath()) "lvs-udp-server-$PID.pl"
+        Set-Content -Path $script:udpServer -Value @'
+use strict; use IO::Socket::INET;
+my ($address, $port, $mode) = @ARGV;
+my $socket = IO::Socket::INET->new(LocalAddr => $address, LocalPort => $port, Proto => 'udp') or die "udp server: $!\n";
+while (defined(my $peer = $socket->recv(my $datagram, 65535))) {
+    if ($mode eq 'echo') { $socket->send($datagram, 0, $peer); next; }
+    next unless $mode eq 'dns' && length($datagram) > 12;
+    my ($id) = unpack('n', $datagram);
+    my ($at, @labels) = (12);
+    while ((my $length = ord(substr($datagram, $at, 1))) > 0) { push @labels, substr($datagram, $at + 1, $length); $at += 1 + $length; }
+    my $question = substr($datagram, 12, $at + 5 - 12);
+    my $type = unpack('n', substr($datagram, $at + 1, 2));
+    my $known = join('.', @labels) eq 'www.lvs.test' && $type == 1;
+    my $reply = pack('n6', $id, $known ? 0x8180 : 0x8183, 1, $known ? 1 : 0, 0, 0) . $question;
+    $reply .= pack('n3 N n C4', 0xC00C, 1, 1, 60, 4, 10, 99, 9, 9) if $known;
+    $socket->send($reply, 0, $peer);
+}
+'@
+        $script:servers = @(
+            @{ Namespace = 'lvsadmin-test-rs1'; Address = '10.99.21.2'; Port = 7; Mode = 'echo' }
+            @{ Namespace = 'lvsadmin-test-rs2'; Address = '10.99.22.2'; Port = 7; Mode = 'echo' }
+            @{ Namespace = 'lvsadmin-test-rs3'; Address = '10.99.23.2'; Port = 7; Mode = 'silent' }
+            @{ Namespace = 'lvsadmin-test-rs1'; Address = '10.99.21.2'; Port = 53; Mode = 'dns' }
+        )
+        function Start-UdpServer([hashtable] $Server) {
+            $process = Start-Process -FilePath ip -PassThru -ArgumentList 'netns', 'exec', $Server.Namespace, 'perl', $script:udpServer, $Server.Address, $Server.Port, $Server.Mode
+            $listening = Wait-LvsResult -Probe { "$(ip netns exec $Server.Namespace ss -Hunl "sport = :$($Server.Port)")" } -Done { $args[0] -match $Server.Address } -Seconds 20
+            $listening | Should -Match ([regex]::Escape($Server.Address)) -Because "the $($Server.Mode) server listens"
+            $process
+        }
+        $script:running = @($script:servers | ForEach-Object { Start-UdpServer $_ })
+        Set-IpvsTable ($script:rules + @(
+                '-A -u 10.99.9.3:7 -s rr'
+                '-a -u 10.99.9.3:7 -r 10.99.21.2:7 -m -w 2'
+                '-a -u 10.99.9.3:7 -r 10.99.22.2:7 -m -w 3'
+                '-a -u 10.99.9.3:7 -r 10.99.23.2:7 -m -w 4'
+                '-A -u 10.99.9.2:53 -s rr'
+                '-a -u 10.99.9.2:53 -r 10.99.21.2:53 -m'
+                '-a -u 10.99.9.2:53 -r 10.99.22.2:53 -m'
+            ))
+        function Get-UdpWeight([string] $Server) { (Get-LvsRealServer -Service 'UDP 10.99.9.3:7' -Address $Server -Port 7 -ErrorAction SilentlyContinue).Weight }
+    }
+
+    AfterAll {
+        $script:running | Where-Object { $_ } | ForEach-Object { Get-Process -Id $_.Id -ErrorAction Ignore } | Stop-Process -Force -ErrorAction Ignore
+        foreach ($n in 1..3) { ip netns pids "lvsadmin-test-rs$n" | Where-Object { "$(Get-Content "/proc/$_/cmdline" -ErrorAction Ignore)" -match 'perl' } | ForEach-Object { kill -9 $_ 2>$null } }
+        Remove-Item $script:udpServer -ErrorAction Ignore
+    }
+
+    It '-Udp -Expect: a matching echo is healthy, a port that swallows the datagram is not' {
+        $results = @(Get-LvsRealServer -Service 'UDP 10.99.9.3:7' | Test-LvsRealServer -Udp -Payload 'ping 7' -Expect '^ping \d$' -Timeout 1 | Sort-Object { $_.Address.ToString() })
+        $results.Healthy | Should -Be @($true, $true, $false)
+        $results[0].Message | Should -Match 'replied with 6 bytes matching'
+        $results[0].Latency | Should -Not -BeNullOrEmpty
+        $results[2].Message | Should -Match 'no answer from 10\.99\.23\.2:7 within 1 s'
+        @(Test-LvsRealServer -Service 'UDP 10.99.9.3:7' -Address 10.99.21.2 -Port 7 -Udp -Payload 'pong' -Expect '^ping').Healthy | Should -BeFalse
+    }
+
+    It '-Udp without -Expect: only a refused port fails (keepalived''s UDP_CHECK without require_reply)' {
+        $silent = Test-LvsRealServer -Service 'UDP 10.99.9.3:7' -Address 10.99.23.2 -Port 7 -Udp -Timeout 1
+        $silent.Healthy | Should -BeTrue
+        $silent.Message | Should -Match 'no refusal'
+        $closed = Test-LvsRealServer -Service 'UDP 10.99.9.3:7' -Address 10.99.22.2 -Port 9 -Udp -Timeout 2
+        $closed.Healthy | Should -BeFalse
+        $closed.Message | Should -Match 'refused'
+    }
+
+    It '-Dns: NOERROR is healthy; NXDOMAIN and a server without DNS are not, and the message says which' {
+        $known = Test-LvsRealServer -Service 'UDP 10.99.9.2:53' -Address 10.99.21.2 -Port 53 -Dns -QueryName www.lvs.test -QueryType A -Timeout 2
+        $known.Healthy | Should -BeTrue
+        $known.Message | Should -Be 'A www.lvs.test: NOERROR, 1 answer record'
+        $unknown = Test-LvsRealServer -Service 'UDP 10.99.9.2:53' -Address 10.99.21.2 -Port 53 -Dns -QueryName nothere.lvs.test -Timeout 2
+        $unknown.Healthy | Should -BeFalse
+        $unknown.Message | Should -Be 'SOA nothere.lvs.test: NXDOMAIN, 0 answer records'
+        $none = Test-LvsRealServer -Service 'UDP 10.99.9.2:53' -Address 10.99.22.2 -Port 53 -Dns -Timeout 2
+        $none.Healthy | Should -BeFalse
+        $none.Message | Should -Match 'refused'
+    }
+
+    It '-Http -Expect: the body must match' {
+        $match = Test-LvsRealServer -Service 'TCP 10.99.9.1:80' -Address 10.99.22.2 -Port 80 -Http -Expect '^rs2$'
+        $match.Healthy | Should -BeTrue
+        $match.Message | Should -Match "body matches '\^rs2\$'"
+        $other = Test-LvsRealServer -Service 'TCP 10.99.9.1:80' -Address 10.99.22.2 -Port 80 -Http -Expect '^rs9$'
+        $other.Healthy | Should -BeFalse
+        $other.StatusCode | Should -Be 200
+        $other.Message | Should -Match 'HTTP 200 OK, but the body does not match'
+    }
+
+    It 'names a pattern or a DNS name that cannot be used, and probes nothing' {
+        { Test-LvsRealServer -Service 'UDP 10.99.9.3:7' -Address 10.99.21.2 -Port 7 -Udp -Expect '(' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ExpectInvalid,LvsAdmin.Commands.TestLvsRealServerCommand' -ExpectedMessage "*-Expect '(' is not a regular expression*"
+        { Test-LvsRealServer -Service 'UDP 10.99.9.2:53' -Address 10.99.21.2 -Port 53 -Dns -QueryName "$('a' * 64).test" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'QueryNameInvalid,LvsAdmin.Commands.TestLvsRealServerCommand' -ExpectedMessage '*label of 64 characters*'
+    }
+
+    It 'Watch-LvsRealServer -Udp holds a server whose echo stopped at weight 0 and brings it back' {
+        $job = Start-ThreadJob {
+            Import-Module $using:env:LVSADMIN_MODULE
+            Get-LvsRealServer -Service 'UDP 10.99.9.3:7' | Where-Object Address -ne '10.99.23.2' |
+                Watch-LvsRealServer -Udp -Payload ping -Expect '^ping$' -Interval 0.5 -Fall 2 -Rise 2 -Timeout 0.5 -Duration 120
+        }
+        $echo = $script:running[0]
+        Stop-Process -Id $echo.Id -Force
+        ip netns pids lvsadmin-test-rs1 | Where-Object { "$(Get-Content "/proc/$_/cmdline" -ErrorAction Ignore)" -match 'perl.*\b7\b.*echo' } | ForEach-Object { kill -9 $_ 2>$null }
+        $held = Wait-LvsResult -Probe { Get-UdpWeight 10.99.21.2 } -Done { $args[0] -eq 0 } -Seconds 30
+        $otherWhileHeld = Get-UdpWeight 10.99.22.2
+        $script:running[0] = Start-UdpServer $script:servers[0]
+        $back = Wait-LvsResult -Probe { Get-UdpWeight 10.99.21.2 } -Done { $args[0] -eq 2 } -Seconds 30
+        Stop-Job $job
+        $events = @(Receive-Job $job -ErrorAction SilentlyContinue)
+        Remove-Job $job -Force
+        $held | Should -Be 0
+        $otherWhileHeld | Should -Be 3
+        $back | Should -Be 2
+        $down = @($events | Where-Object { $_.Address -eq '10.99.21.2' -and $_.State -eq 'Down' })
+        $down | Should -Not -BeNullOrEmpty
+        $down[0].Check | Should -Be 'Udp'
+        $down[0].Message | Should -Match 'no answer|refused'
+    }
+}

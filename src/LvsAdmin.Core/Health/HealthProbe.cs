@@ -6,6 +6,8 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using LvsAdmin.Netlink;
@@ -29,6 +31,20 @@ namespace LvsAdmin.Health
         /// <summary>Accept any server certificate (self-signed, expired, another name's).</summary>
         public bool SkipCertificateCheck { get; init; }
 
+        /// <summary>
+        /// A regular expression the answer must match: the body of Http and Https probes, the reply of Udp
+        /// probes. Null: any body; for Udp, no reply is needed (only the port's refusal fails, as keepalived's
+        /// UDP_CHECK without require_reply).
+        /// </summary>
+        public string? Expect { get; init; }
+
+        /// <summary>The datagram a Udp probe sends.</summary>
+        public string Payload { get; init; } = "";
+
+        /// <summary>The name and record type a Dns probe asks for (keepalived's DNS_CHECK asks for the root's SOA).</summary>
+        public string QueryName { get; init; } = ".";
+        public LvsDnsRecordType QueryType { get; init; } = LvsDnsRecordType.SOA;
+
         public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
     }
 
@@ -42,12 +58,15 @@ namespace LvsAdmin.Health
         private readonly string? _namespacePath;
         private readonly HealthProbeOptions _options;
         private readonly HttpClient? _http;
+        private readonly Regex? _expect;
+        private const int MaxBody = 1 << 20;
 
         public HealthProbe(string? networkNamespace, HealthProbeOptions options)
         {
             _namespacePath = networkNamespace is null ? null : NetworkNamespace.ResolvePath(networkNamespace);
             _options = options;
-            if (options.Check == LvsHealthCheck.Tcp)
+            _expect = options.Expect is null ? null : new Regex(options.Expect, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (options.Check is not (LvsHealthCheck.Http or LvsHealthCheck.Https))
                 return;
             var handler = new SocketsHttpHandler
             {
@@ -65,6 +84,20 @@ namespace LvsAdmin.Health
             _http = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
 
+        /// <summary>Why a pattern for Expect is not a regular expression, or null.</summary>
+        public static string? PatternError(string pattern)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.CultureInvariant);
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                return e.Message;
+            }
+        }
+
         /// <summary>Probes one real server at <paramref name="probePort"/>; the result names it by its own port.</summary>
         public async Task<LvsHealthResult> ProbeAsync(string service, IPAddress address, ushort port, ushort probePort, CancellationToken cancellation)
         {
@@ -75,13 +108,22 @@ namespace LvsAdmin.Health
             var clock = Stopwatch.StartNew();
             try
             {
-                if (_http is null)
+                switch (_options.Check)
                 {
-                    using var socket = await ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
-                    result.Latency = clock.Elapsed;
-                    result.Healthy = true;
-                    result.Message = $"connected to {endpoint}";
-                    return result;
+                    case LvsHealthCheck.Tcp:
+                        using (await ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false))
+                        {
+                            result.Latency = clock.Elapsed;
+                            result.Healthy = true;
+                            result.Message = $"connected to {endpoint}";
+                        }
+                        return result;
+                    case LvsHealthCheck.Udp:
+                        await ProbeUdpAsync(result, endpoint, clock, deadline.Token).ConfigureAwait(false);
+                        return result;
+                    case LvsHealthCheck.Dns:
+                        await ProbeDnsAsync(result, endpoint, clock, deadline.Token).ConfigureAwait(false);
+                        return result;
                 }
                 string scheme = _options.Check == LvsHealthCheck.Https ? "https" : "http";
                 var uri = new Uri($"{scheme}://{Addresses.FormatEndpoint(address, probePort)}{(_options.Path.StartsWith('/') ? "" : "/")}{_options.Path}");
@@ -90,23 +132,104 @@ namespace LvsAdmin.Health
                 request.Headers.ConnectionClose = true;
                 if (_options.HostHeader is not null)
                     request.Headers.Host = _options.HostHeader;
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                using var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 result.Latency = clock.Elapsed;
                 int status = (int)response.StatusCode;
                 result.StatusCode = status;
                 result.Healthy = _options.StatusCodes.Count == 0 ? status is >= 200 and < 300 : _options.StatusCodes.Contains(status);
                 string answer = $"GET {uri.PathAndQuery}: HTTP {status} {response.ReasonPhrase}".TrimEnd();
+                if (result.Healthy && _expect is not null)
+                {
+                    string body = await ReadBodyAsync(response, deadline.Token).ConfigureAwait(false);
+                    result.Healthy = _expect.IsMatch(body);
+                    result.Message = result.Healthy ? $"{answer}, body matches '{_options.Expect}'" : $"{answer}, but the body does not match '{_options.Expect}'";
+                    return result;
+                }
                 result.Message = result.Healthy ? answer : $"{answer}, expected {Expected()}";
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
                 result.Message = $"no answer from {endpoint} within {_options.Timeout.TotalSeconds:0.###} s";
             }
-            catch (Exception e) when (e is SocketException or HttpRequestException or IOException)
+            catch (Exception e) when (e is SocketException or HttpRequestException or IOException or RegexMatchTimeoutException)
             {
                 result.Message = $"{endpoint}: {Reason(e)}";
             }
             return result;
+        }
+
+        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellation)
+        {
+            using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+            var buffer = new byte[MaxBody];
+            int length = 0, read;
+            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellation).ConfigureAwait(false)) > 0)
+                length += read;
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+
+        /// <summary>
+        /// Sends the payload; with Expect, a reply must come and match it; without, only the port's refusal
+        /// (ICMP port unreachable, reported on the connected socket) fails.
+        /// </summary>
+        private async Task ProbeUdpAsync(LvsHealthResult result, IPEndPoint endpoint, Stopwatch clock, CancellationToken deadline)
+        {
+            using var socket = await ConnectDatagramAsync(endpoint, deadline).ConfigureAwait(false);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(_options.Payload), SocketFlags.None, deadline).ConfigureAwait(false);
+            var reply = new byte[65536];
+            int length;
+            try
+            {
+                length = await socket.ReceiveAsync(reply, SocketFlags.None, deadline).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_expect is null && deadline.IsCancellationRequested)
+            {
+                result.Healthy = true;
+                result.Message = $"sent {_options.Payload.Length} bytes to {endpoint}: no refusal within {_options.Timeout.TotalSeconds:0.###} s (no reply expected)";
+                return;
+            }
+            result.Latency = clock.Elapsed;
+            string text = Encoding.UTF8.GetString(reply, 0, length);
+            result.Healthy = _expect?.IsMatch(text) ?? true;
+            result.Message = result.Healthy
+                ? $"{endpoint} replied with {length} bytes{(_expect is null ? "" : $" matching '{_options.Expect}'")}"
+                : $"{endpoint} replied with {length} bytes that do not match '{_options.Expect}'";
+        }
+
+        /// <summary>Asks for QueryName's QueryType records (recursion desired); healthy when the answer says NOERROR.</summary>
+        private async Task ProbeDnsAsync(LvsHealthResult result, IPEndPoint endpoint, Stopwatch clock, CancellationToken deadline)
+        {
+            ushort id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
+            byte[] query = DnsQuery.Build(id, _options.QueryName, (ushort)_options.QueryType);
+            using var socket = await ConnectDatagramAsync(endpoint, deadline).ConfigureAwait(false);
+            await socket.SendAsync(query, SocketFlags.None, deadline).ConfigureAwait(false);
+            var reply = new byte[65536];
+            string asked = $"{_options.QueryType} {_options.QueryName}";
+            while (true)
+            {
+                int length = await socket.ReceiveAsync(reply, SocketFlags.None, deadline).ConfigureAwait(false);
+                if (!DnsQuery.TryReadAnswer(reply.AsSpan(0, length), id, out int code, out int answers))
+                    continue;
+                result.Latency = clock.Elapsed;
+                result.Healthy = code == 0;
+                result.Message = $"{asked}: {DnsQuery.Describe(code)}, {answers} answer record{(answers == 1 ? "" : "s")}";
+                return;
+            }
+        }
+
+        private async Task<Socket> ConnectDatagramAsync(IPEndPoint endpoint, CancellationToken cancellation)
+        {
+            var socket = NetworkNamespace.Run(_namespacePath, () => new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp));
+            try
+            {
+                await socket.ConnectAsync(endpoint, cancellation).ConfigureAwait(false);
+                return socket;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         private string Expected() => _options.StatusCodes.Count == 0 ? "2xx" : string.Join(" or ", _options.StatusCodes);

@@ -35,7 +35,7 @@ namespace LvsAdmin.Health
     /// </summary>
     public sealed class WatchConfiguration
     {
-        private static readonly string[] Shared = { "Fall", "Rise", "OnFailure", "SlowStart", "InitialState", "Timeout", "Check", "Path", "StatusCode", "HostHeader", "SkipCertificateCheck", "Quorum", "Hysteresis" };
+        private static readonly string[] Shared = { "Fall", "Rise", "OnFailure", "SlowStart", "InitialState", "Timeout", "Check", "Path", "StatusCode", "HostHeader", "SkipCertificateCheck", "Expect", "Payload", "QueryName", "QueryType", "Quorum", "Hysteresis" };
         private static readonly string[] PerService = Shared.Concat(new[] { "Service", "Port", "SorryServer" }).ToArray();
         private static readonly string[] TopLevel = Shared.Concat(new[] { "Interval", "Services" }).ToArray();
 
@@ -77,8 +77,16 @@ namespace LvsAdmin.Health
                     StatusCodes = For("StatusCode").Integers("StatusCode", 100, 599) ?? defaultProbe.StatusCodes,
                     HostHeader = For("HostHeader").Text("HostHeader") ?? defaultProbe.HostHeader,
                     SkipCertificateCheck = For("SkipCertificateCheck").Switch("SkipCertificateCheck") ?? defaultProbe.SkipCertificateCheck,
+                    Expect = For("Expect").Text("Expect") ?? defaultProbe.Expect,
+                    Payload = For("Payload").Text("Payload") ?? defaultProbe.Payload,
+                    QueryName = For("QueryName").Text("QueryName") ?? defaultProbe.QueryName,
+                    QueryType = For("QueryType").Enum<LvsDnsRecordType>("QueryType") ?? defaultProbe.QueryType,
                     Timeout = For("Timeout").Number("Timeout", 0.001, 3600) is double seconds ? TimeSpan.FromSeconds(seconds) : defaultProbe.Timeout,
                 };
+                if (probe.Expect is not null && HealthProbe.PatternError(probe.Expect) is string patternError)
+                    throw new FormatException($"{Pick("Expect")}: Expect '{probe.Expect}' is not a regular expression: {patternError}");
+                if (DnsQuery.Validate(probe.QueryName) is string nameError)
+                    throw new FormatException($"{Pick("QueryName")}: {nameError}.");
                 var sorry = own.Text("SorryServer");
                 (System.Net.IPAddress, ushort)? sorryServer = null;
                 if (sorry is not null)

@@ -9,6 +9,22 @@ namespace LvsAdmin
         Tcp,
         Http,
         Https,
+        Udp,
+        Dns,
+    }
+
+    /// <summary>The record types a DNS probe asks for (their numbers on the wire).</summary>
+    public enum LvsDnsRecordType
+    {
+        A = 1,
+        NS = 2,
+        CNAME = 5,
+        SOA = 6,
+        PTR = 12,
+        MX = 15,
+        TXT = 16,
+        AAAA = 28,
+        SRV = 33,
     }
 
     /// <summary>
@@ -24,7 +40,7 @@ namespace LvsAdmin
         public LvsHealthCheck Check { get; set; }
         public bool Healthy { get; set; }
 
-        /// <summary>Until the connection was made (Tcp) or the response's status line arrived (Http, Https); null when it failed.</summary>
+        /// <summary>Until the connection was made (Tcp), the response's status line (Http, Https) or the reply (Udp, Dns) arrived; null when it failed or no reply was needed.</summary>
         public TimeSpan? Latency { get; set; }
 
         /// <summary>The HTTP status the server answered with; null for Tcp and when no answer came.</summary>
