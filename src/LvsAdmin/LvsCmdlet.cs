@@ -98,10 +98,17 @@ namespace LvsAdmin.Commands
 
         public void Dispose()
         {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing)
+                return;
             _client?.Dispose();
             _client = null;
             _stopping.Dispose();
-            GC.SuppressFinalize(this);
         }
 
         /// <summary>

@@ -19,6 +19,9 @@ namespace LvsAdmin.Commands
         protected const string HttpsSet = "Https";
         protected const string UdpSet = "Udp";
         protected const string DnsSet = "Dns";
+        protected const string ScriptPathSet = "ScriptPath";
+        protected const string ScriptBlockSet = "ScriptBlock";
+        private ScriptBlockCheck? _scriptBlockCheck;
 
         /// <summary>Connect, and count a server healthy when the connection is made (the default).</summary>
         [Parameter(ParameterSetName = TcpSet)]
@@ -82,6 +85,18 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = DnsSet)]
         public LvsDnsRecordType QueryType { get; set; } = LvsDnsRecordType.SOA;
 
+        /// <summary>
+        /// A program run as the check, with the server's address, port and service as its arguments: exit code 0
+        /// healthy, 1 unhealthy, 2 to 255 healthy with the weight code - 2 (keepalived's MISC_CHECK, misc_dynamic).
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = ScriptPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ScriptPath { get; set; }
+
+        /// <summary>A script block run as the check, with the server as its argument: its last output is $true, $false or a weight.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ScriptBlockSet)]
+        public ScriptBlock? ScriptBlock { get; set; }
+
         /// <summary>Seconds each probe may take, the connection included.</summary>
         [Parameter]
         [ValidateRange(0.001, 3600.0)]
@@ -121,9 +136,22 @@ namespace LvsAdmin.Commands
                 ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-Expect '{Expect}' is not a regular expression: {patternError}"), "ExpectInvalid", ErrorCategory.InvalidArgument, Expect));
             if (Dns && Health.DnsQuery.Validate(QueryName) is string nameError)
                 ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"-QueryName: {nameError}."), "QueryNameInvalid", ErrorCategory.InvalidArgument, QueryName));
+            ScriptCheck? script = null;
+            if (ScriptPath is not null)
+            {
+                string program = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScriptPath);
+                if (!System.IO.File.Exists(program))
+                    ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException($"-ScriptPath: there is no file '{program}' to run as the check.", program), "ScriptNotFound", ErrorCategory.ObjectNotFound, ScriptPath));
+                script = ProgramCheck.For(program);
+            }
+            else if (ScriptBlock is not null)
+            {
+                script = (_scriptBlockCheck ??= new ScriptBlockCheck(ScriptBlock)).Check;
+            }
             return new HealthProbeOptions
             {
-                Check = Https ? LvsHealthCheck.Https : Http ? LvsHealthCheck.Http : Udp ? LvsHealthCheck.Udp : Dns ? LvsHealthCheck.Dns : LvsHealthCheck.Tcp,
+                Check = script is not null ? LvsHealthCheck.Script : Https ? LvsHealthCheck.Https : Http ? LvsHealthCheck.Http : Udp ? LvsHealthCheck.Udp : Dns ? LvsHealthCheck.Dns : LvsHealthCheck.Tcp,
+                Script = script,
                 Path = Path,
                 StatusCodes = StatusCode,
                 HostHeader = HostHeader,
@@ -134,6 +162,13 @@ namespace LvsAdmin.Commands
                 QueryType = QueryType,
                 Timeout = TimeSpan.FromSeconds(Timeout),
             };
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _scriptBlockCheck?.Dispose();
+            base.Dispose(disposing);
         }
 
         /// <summary>Starts a probe of each target, at most ThrottleLimit at once; each task ends with its result.</summary>

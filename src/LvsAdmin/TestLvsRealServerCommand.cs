@@ -35,16 +35,27 @@ namespace LvsAdmin.Commands
             var progress = new ProgressRecord(2, $"Probing real servers ({options.Check})", $"{probes.Count} real servers");
             try
             {
-                foreach (var answer in probes)
+                for (int i = 0; i < probes.Count; i++)
                 {
-                    while (!answer.Wait(TimeSpan.FromMilliseconds(250)))
+                    try
                     {
-                        int done = probes.Count(p => p.IsCompleted);
-                        progress.StatusDescription = $"{done} of {probes.Count} answered";
-                        progress.PercentComplete = done * 100 / probes.Count;
-                        WriteProgress(progress);
+                        while (!probes[i].Wait(TimeSpan.FromMilliseconds(250)))
+                        {
+                            int done = probes.Count(p => p.IsCompleted);
+                            progress.StatusDescription = $"{done} of {probes.Count} answered";
+                            progress.PercentComplete = done * 100 / probes.Count;
+                            WriteProgress(progress);
+                        }
                     }
-                    WriteObject(answer.Result);
+                    catch (AggregateException e) when (!StopRequested.IsCancellationRequested)
+                    {
+                        // A check that could not run (a script that failed, a program that would not start) says nothing of the server.
+                        var server = _targets[i].Server;
+                        WriteError(new ErrorRecord(new InvalidOperationException($"The check of {server} could not run: {e.InnerException?.Message ?? e.Message}", e.InnerException),
+                            "CheckFailed", ErrorCategory.InvalidOperation, server));
+                        continue;
+                    }
+                    WriteObject(probes[i].Result);
                 }
             }
             catch (AggregateException) when (StopRequested.IsCancellationRequested)

@@ -30,6 +30,8 @@ namespace LvsAdmin.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = HttpsSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = UdpSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = DnsSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ScriptPathSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ScriptBlockSet)]
         [ServiceKeyTransformation]
         [ArgumentCompleter(typeof(ServiceCompleter))]
         public override LvsServiceKey Service { get => base.Service; set => base.Service = value; }
@@ -39,6 +41,8 @@ namespace LvsAdmin.Commands
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpsSet)]
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = UdpSet)]
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = DnsSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptPathSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptBlockSet)]
         [AddressTransformation]
         public override System.Net.IPAddress Address { get => base.Address; set => base.Address = value; }
 
@@ -82,6 +86,8 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = HttpsSet)]
         [Parameter(ParameterSetName = UdpSet)]
         [Parameter(ParameterSetName = DnsSet)]
+        [Parameter(ParameterSetName = ScriptPathSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
         [ValidateRange(1, int.MaxValue)]
         public int Quorum { get; set; }
 
@@ -96,6 +102,8 @@ namespace LvsAdmin.Commands
         [Parameter(ParameterSetName = HttpsSet)]
         [Parameter(ParameterSetName = UdpSet)]
         [Parameter(ParameterSetName = DnsSet)]
+        [Parameter(ParameterSetName = ScriptPathSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
         [ValidateNotNullOrEmpty]
         public string? SorryServer { get; set; }
 

@@ -37,10 +37,16 @@ namespace LvsAdmin.Core.Tests
                 Apply(Watch.Begin(Now));
             }
 
-            public WatchRound Round(params bool?[] healthy)
+            public WatchRound Round(params bool?[] healthy) =>
+                Observe(healthy.Select<bool?, (LvsHealthResult?, string?)>(h => h is bool ok ? (new LvsHealthResult { Healthy = ok, Message = ok ? "fine" : "refused" }, null) : (null, "no such namespace")).ToList());
+
+            /// <summary>A round in which every check passes, asking for these weights (null: the server's own).</summary>
+            public WatchRound RoundWithWeights(params int?[] weights) =>
+                Observe(weights.Select<int?, (LvsHealthResult?, string?)>(w => (new LvsHealthResult { Healthy = true, Weight = w, Message = $"exit {(w is null ? 0 : w + 2)}" }, null)).ToList());
+
+            private WatchRound Observe(List<(LvsHealthResult?, string?)> checks)
             {
                 Now = Now.AddSeconds(1);
-                var checks = healthy.Select<bool?, (LvsHealthResult?, string?)>(h => h is bool ok ? (new LvsHealthResult { Healthy = ok, Message = ok ? "fine" : "refused" }, null) : (null, "no such namespace")).ToList();
                 var entries = Watch.Servers.Select(s => Table.TryGetValue(s.Configured.Address, out var e) ? e.Clone() : null).ToList();
                 var round = Watch.Observe(checks, entries, Now);
                 Apply(round);
@@ -85,6 +91,43 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal("refused", down.Message);
             Assert.Equal(100u, director.Table[IPAddress.Parse("192.168.1.10")].UpperThreshold);
         }
+
+        [Fact]
+        public void AWeightTheCheckAsksForIsSetWhileUpAndTheServersOwnComesBackAfter()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 2, Rise = 2 }, Server(10), Server(11));
+            var round = director.RoundWithWeights(2, null);
+            Assert.Equal(((int?)2, (int?)5), (director.Weight(10), director.Weight(11)));
+            Assert.Equal("weight 2, as the check asks (exit 4)", Assert.Single(round.Events).Message);
+            Assert.Empty(director.RoundWithWeights(2, null).Changes);
+            round = director.RoundWithWeights(null, null);
+            Assert.Equal(5, director.Weight(10));
+            Assert.Equal("weight 5, its own again (exit 0)", Assert.Single(round.Events).Message);
+            // An operator's weight, given while the check asks for none, is the server's own from then on.
+            director.Table[IPAddress.Parse("192.168.1.10")].Weight = 7;
+            Assert.Empty(director.RoundWithWeights(null, null).Changes);
+            director.RoundWithWeights(1, null);
+            Assert.Equal(1, director.Weight(10));
+            director.RoundWithWeights(null, null);
+            Assert.Equal(7, director.Weight(10));
+            // Held down at 0 whatever it asked for before; back at the weight it asks for when it passes again.
+            director.Round(false, true);
+            director.Round(false, true);
+            Assert.Equal(0, director.Weight(10));
+            director.RoundWithWeights(3, null);
+            director.RoundWithWeights(3, null);
+            Assert.Equal(3, director.Weight(10));
+            Assert.Equal(7, director.Watch.Servers[0].Configured.Weight);
+        }
+
+        [Theory]
+        [InlineData(0, true, null, "exit 0: fine")]
+        [InlineData(1, false, null, "exit 1: fine")]
+        [InlineData(2, true, 0, "exit 2 (weight 0): fine")]
+        [InlineData(255, true, 253, "exit 255 (weight 253): fine")]
+        [InlineData(-1, false, null, "exit -1: fine")]
+        public void ExitCodesReadAsKeepalivedsMiscDynamic(int code, bool healthy, int? weight, string message) =>
+            Assert.Equal(new ScriptVerdict(healthy, weight, message), ScriptVerdict.FromExitCode(code, "fine"));
 
         [Fact]
         public void AServerComesBackAfterRisePassesInARowWithItsOwnWeight()

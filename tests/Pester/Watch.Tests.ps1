@@ -373,3 +373,96 @@ while (defined(my $peer = $socket->recv(my $datagram, 65535))) {
         $down[0].Message | Should -Match 'no answer|refused'
     }
 }
+
+Describe 'Script checks' {
+    BeforeAll {
+        Reset-WatchedTable
+        # A check program: its exit code comes from a file named after the address it is given; it says on
+        # standard error what it was given and the network namespace it ran in.
+        $script:codes = Join-Path ([IO.Path]::GetTempPath()) "lvs-check-codes-$PID"
+        New-Item -ItemType Directory -Force -Path $script:codes | Out-Null
+        $script:program = Join-Path $script:codes 'check.sh'
+        Set-Content -Path $script:program -Value @"
+#!/bin/sh
+echo "`$1 `$2 `$3 `$LVS_ADDRESS `$LVS_PORT `$(readlink /proc/self/ns/net)" >&2
+exit `$(cat '$script:codes'/`$1 2>/dev/null || echo 0)
+"@
+        chmod +x $script:program
+        function Set-ExitCode([string] $Address, [int] $Code) { Set-Content -Path (Join-Path $script:codes $Address) -Value $Code }
+        $script:service = 'TCP 10.99.9.1:80'
+    }
+
+    AfterAll {
+        Remove-Item $script:codes -Recurse -Force -ErrorAction Ignore
+    }
+
+    It '-ScriptPath: exit 0 healthy, 1 unhealthy, 2 to 255 healthy with weight code - 2; what it wrote is the message' {
+        Set-ExitCode 10.99.21.2 0
+        Set-ExitCode 10.99.22.2 1
+        Set-ExitCode 10.99.23.2 7
+        $results = @(Get-LvsRealServer -Service $script:service | Test-LvsRealServer -ScriptPath $script:program | Sort-Object { $_.Address.ToString() })
+        $results.Healthy | Should -Be @($true, $false, $true)
+        $results.Weight | Should -Be @($null, $null, 5)
+        $results[0].Check | Should -Be 'Script'
+        $results[0].Message | Should -BeLike "exit 0: 10.99.21.2 80 $script:service 10.99.21.2 80 net:*"
+        $results[1].Message | Should -BeLike 'exit 1: 10.99.22.2 *'
+        $results[2].Message | Should -BeLike 'exit 7 (weight 5): *'
+    }
+
+    It '-ScriptPath runs the program in the director''s namespace (-NetworkNamespace)' {
+        Set-ExitCode 10.99.21.2 0
+        $result = Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptPath $script:program -NetworkNamespace lvsadmin-test-client
+        $client = ip netns exec lvsadmin-test-client readlink /proc/self/ns/net
+        $result.Message | Should -Match " $([regex]::Escape($client))$"
+        $own = readlink /proc/self/ns/net
+        $own | Should -Not -Be $client
+    }
+
+    It '-ScriptPath: a program that does not finish in time is killed and unhealthy; one that is not there is named' {
+        $slow = Join-Path $script:codes 'slow.sh'
+        Set-Content -Path $slow -Value "#!/bin/sh`nsleep 30"
+        chmod +x $slow
+        $result = Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptPath $slow -Timeout 0.5
+        $result.Healthy | Should -BeFalse
+        $result.Message | Should -Be 'the check of 10.99.21.2:80 did not finish within 0.5 s'
+        @(Get-Process sleep -ErrorAction Ignore | Where-Object { "$(Get-Content "/proc/$($_.Id)/cmdline" -ErrorAction Ignore)" -match 'sleep.30' }) | Should -BeNullOrEmpty
+        { Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptPath (Join-Path $script:codes 'none.sh') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ScriptNotFound,LvsAdmin.Commands.TestLvsRealServerCommand'
+    }
+
+    It '-ScriptBlock: $true, $false or a weight; a block that fails is an error that says nothing of the server' {
+        $results = @(Get-LvsRealServer -Service $script:service | Test-LvsRealServer -ScriptBlock {
+                param($Server)
+                switch ($Server.Address.ToString()) { '10.99.21.2' { $true } '10.99.22.2' { $false } default { $Server.Port + 1 } }
+            } | Sort-Object { $_.Address.ToString() })
+        $results.Healthy | Should -Be @($true, $false, $true)
+        $results.Weight | Should -Be @($null, $null, 81)
+        $failed = @(Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptBlock { throw 'no route to the backend' } -ErrorAction SilentlyContinue -ErrorVariable checkErrors)
+        $failed | Should -BeNullOrEmpty
+        $checkErrors[0].FullyQualifiedErrorId | Should -Be 'CheckFailed,LvsAdmin.Commands.TestLvsRealServerCommand'
+        "$($checkErrors[0])" | Should -BeLike '*could not run*no route to the backend*'
+        Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptBlock { 'yes' } -ErrorAction SilentlyContinue -ErrorVariable checkErrors | Should -BeNullOrEmpty
+        "$($checkErrors[0])" | Should -BeLike "*returned 'yes': return `$true, `$false or a weight*"
+    }
+
+    It 'Watch-LvsRealServer -ScriptPath sets the weight the program asks for, gives the server its own back, and holds a failing one down' {
+        Reset-WatchedTable
+        foreach ($address in '10.99.21.2', '10.99.22.2', '10.99.23.2') { Set-ExitCode $address 0 }
+        $job = Start-Watch @{ ScriptPath = $script:program; Interval = 0.5; Fall = 2; Rise = 2; Timeout = 2 }
+        Set-ExitCode 10.99.21.2 3
+        $dynamic = Wait-LvsResult -Probe { Get-Weight 10.99.21.2 } -Done { $args[0] -eq 1 } -Seconds 30
+        Set-ExitCode 10.99.21.2 0
+        $own = Wait-LvsResult -Probe { Get-Weight 10.99.21.2 } -Done { $args[0] -eq 3 } -Seconds 30
+        Set-ExitCode 10.99.22.2 1
+        $held = Wait-LvsResult -Probe { Get-Weight 10.99.22.2 } -Done { $args[0] -eq 0 } -Seconds 30
+        $events = Stop-Watch $job
+        $dynamic | Should -Be 1
+        $own | Should -Be 3
+        $held | Should -Be 0
+        Get-Weight 10.99.23.2 | Should -Be 4
+        $messages = @($events | Where-Object { $_.Address -eq '10.99.21.2' }).Message
+        $messages -match '^weight 1, as the check asks \(exit 3 \(weight 1\): 10\.99\.21\.2 80 ' | Should -Not -BeNullOrEmpty
+        $messages -match '^weight 3, its own again \(exit 0' | Should -Not -BeNullOrEmpty
+        $script:watchErrors | Should -BeNullOrEmpty
+    }
+}

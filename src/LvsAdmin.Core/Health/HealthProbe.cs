@@ -45,6 +45,9 @@ namespace LvsAdmin.Health
         public string QueryName { get; init; } = ".";
         public LvsDnsRecordType QueryType { get; init; } = LvsDnsRecordType.SOA;
 
+        /// <summary>What a Script check runs: a program (<see cref="ProgramCheck"/>) or a script of the caller's.</summary>
+        public ScriptCheck? Script { get; init; }
+
         public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
     }
 
@@ -124,6 +127,11 @@ namespace LvsAdmin.Health
                     case LvsHealthCheck.Dns:
                         await ProbeDnsAsync(result, endpoint, clock, deadline.Token).ConfigureAwait(false);
                         return result;
+                    case LvsHealthCheck.Script:
+                        var verdict = await _options.Script!(service, endpoint, _namespacePath, deadline.Token).ConfigureAwait(false);
+                        result.Latency = clock.Elapsed;
+                        (result.Healthy, result.Weight, result.Message) = (verdict.Healthy, verdict.Weight, verdict.Message);
+                        return result;
                 }
                 string scheme = _options.Check == LvsHealthCheck.Https ? "https" : "http";
                 var uri = new Uri($"{scheme}://{Addresses.FormatEndpoint(address, probePort)}{(_options.Path.StartsWith('/') ? "" : "/")}{_options.Path}");
@@ -149,7 +157,9 @@ namespace LvsAdmin.Health
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                result.Message = $"no answer from {endpoint} within {_options.Timeout.TotalSeconds:0.###} s";
+                result.Message = _options.Check == LvsHealthCheck.Script
+                    ? $"the check of {endpoint} did not finish within {_options.Timeout.TotalSeconds:0.###} s"
+                    : $"no answer from {endpoint} within {_options.Timeout.TotalSeconds:0.###} s";
             }
             catch (Exception e) when (e is SocketException or HttpRequestException or IOException or RegexMatchTimeoutException)
             {

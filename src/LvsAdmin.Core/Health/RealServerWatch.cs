@@ -60,13 +60,23 @@ namespace LvsAdmin.Health
         /// <summary>It left the table by another hand: the watch no longer acts on it.</summary>
         public bool Gone { get; internal set; }
 
+        /// <summary>The weight its check last asked for (a script's, as keepalived's misc_dynamic); null: its own.</summary>
+        public int? CheckWeight { get; internal set; }
+
+        /// <summary>The weight it should have while up: the check's, or its own.</summary>
+        public int Target => CheckWeight ?? Configured.Weight;
+
         internal DateTime? UpSince { get; set; }
 
         internal void Reconfigure(LvsRealServer settings) => Configured = settings.Clone();
 
+        /// <summary>Takes the table's settings as its own; a weight the check set is not its own.</summary>
         internal void Follow(LvsRealServer entry)
         {
-            Configured = entry.Clone();
+            var own = entry.Clone();
+            if (CheckWeight is not null)
+                own.Weight = Configured.Weight;
+            Configured = own;
             TableWeight = entry.Weight;
         }
     }
@@ -178,7 +188,7 @@ namespace LvsAdmin.Health
                 return;
             foreach (var service in _servers.Where(s => !s.Gone).GroupBy(s => s.Configured.Service))
             {
-                int healthy = service.Where(s => s.State == LvsHealthState.Up).Sum(s => s.Configured.Weight);
+                int healthy = service.Where(s => s.State == LvsHealthState.Up).Sum(s => s.Target);
                 bool isIn = _sorryIn.Contains(service.Key);
                 if (!isIn && healthy < _options.Quorum - _options.Hysteresis)
                     Sorry(round, service.First().Configured, sorry, IpvsChangeKind.Add, now,
@@ -259,6 +269,7 @@ namespace LvsAdmin.Health
         {
             server.Successes++;
             server.Failures = 0;
+            server.CheckWeight = result.Weight;
             if (server.State != LvsHealthState.Up && server.Successes >= _options.Rise)
             {
                 var previous = server.State;
@@ -280,10 +291,20 @@ namespace LvsAdmin.Health
                     settings.Weight = weight;
                     Change(round, server, IpvsChange.ForRealServer(IpvsChangeKind.Update, settings));
                     server.TableWeight = weight;
-                    round.Events.Add(Event(server, LvsHealthState.Up, now, result, $"slow start: weight {weight} of {server.Configured.Weight}"));
+                    round.Events.Add(Event(server, LvsHealthState.Up, now, result, $"slow start: weight {weight} of {server.Target}"));
                 }
                 if (!Ramping(server, now))
                     server.UpSince = null;
+            }
+            else if (server.State == LvsHealthState.Up && entry is not null && entry.Weight != server.Target)
+            {
+                var settings = entry.Clone();
+                settings.Weight = server.Target;
+                Change(round, server, IpvsChange.ForRealServer(IpvsChangeKind.Update, settings));
+                server.TableWeight = server.Target;
+                round.Events.Add(Event(server, LvsHealthState.Up, now, result, server.CheckWeight is int asked
+                    ? $"weight {asked}, as the check asks ({result.Message})"
+                    : $"weight {server.Target}, its own again ({result.Message})"));
             }
         }
 
@@ -322,11 +343,11 @@ namespace LvsAdmin.Health
         }
 
         private bool Ramping(WatchedRealServer server, DateTime now) =>
-            server.UpSince is DateTime since && now - since < _options.SlowStart && server.Configured.Weight > 1;
+            server.UpSince is DateTime since && now - since < _options.SlowStart && server.Target > 1;
 
         private int RampedWeight(WatchedRealServer server, DateTime now)
         {
-            int weight = server.Configured.Weight;
+            int weight = server.Target;
             if (!Ramping(server, now))
                 return weight;
             double share = (now - server.UpSince!.Value).TotalSeconds / _options.SlowStart.TotalSeconds;

@@ -35,7 +35,7 @@ namespace LvsAdmin.Health
     /// </summary>
     public sealed class WatchConfiguration
     {
-        private static readonly string[] Shared = { "Fall", "Rise", "OnFailure", "SlowStart", "InitialState", "Timeout", "Check", "Path", "StatusCode", "HostHeader", "SkipCertificateCheck", "Expect", "Payload", "QueryName", "QueryType", "Quorum", "Hysteresis" };
+        private static readonly string[] Shared = { "Fall", "Rise", "OnFailure", "SlowStart", "InitialState", "Timeout", "Check", "Path", "StatusCode", "HostHeader", "SkipCertificateCheck", "Expect", "Payload", "QueryName", "QueryType", "ScriptPath", "Quorum", "Hysteresis" };
         private static readonly string[] PerService = Shared.Concat(new[] { "Service", "Port", "SorryServer" }).ToArray();
         private static readonly string[] TopLevel = Shared.Concat(new[] { "Interval", "Services" }).ToArray();
 
@@ -81,8 +81,13 @@ namespace LvsAdmin.Health
                     Payload = For("Payload").Text("Payload") ?? defaultProbe.Payload,
                     QueryName = For("QueryName").Text("QueryName") ?? defaultProbe.QueryName,
                     QueryType = For("QueryType").Enum<LvsDnsRecordType>("QueryType") ?? defaultProbe.QueryType,
+                    Script = For("ScriptPath").Text("ScriptPath") is string program
+                        ? System.IO.File.Exists(program) ? ProgramCheck.For(program) : throw new FormatException($"{Pick("ScriptPath")}: there is no file '{program}' to run as the check.")
+                        : defaultProbe.Script,
                     Timeout = For("Timeout").Number("Timeout", 0.001, 3600) is double seconds ? TimeSpan.FromSeconds(seconds) : defaultProbe.Timeout,
                 };
+                if (check == LvsHealthCheck.Script && probe.Script is null)
+                    throw new FormatException($"{where}: Check Script runs the program that ScriptPath names (a full path); give ScriptPath.");
                 if (probe.Expect is not null && HealthProbe.PatternError(probe.Expect) is string patternError)
                     throw new FormatException($"{Pick("Expect")}: Expect '{probe.Expect}' is not a regular expression: {patternError}");
                 if (DnsQuery.Validate(probe.QueryName) is string nameError)

@@ -11,6 +11,7 @@ namespace LvsAdmin
         Https,
         Udp,
         Dns,
+        Script,
     }
 
     /// <summary>The record types a DNS probe asks for (their numbers on the wire).</summary>
@@ -42,6 +43,9 @@ namespace LvsAdmin
 
         /// <summary>Until the connection was made (Tcp), the response's status line (Http, Https) or the reply (Udp, Dns) arrived; null when it failed or no reply was needed.</summary>
         public TimeSpan? Latency { get; set; }
+
+        /// <summary>The weight a script check asked for (keepalived's misc_dynamic); null: the server's own.</summary>
+        public int? Weight { get; set; }
 
         /// <summary>The HTTP status the server answered with; null for Tcp and when no answer came.</summary>
         public int? StatusCode { get; set; }
