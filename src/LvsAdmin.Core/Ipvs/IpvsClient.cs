@@ -18,6 +18,8 @@ namespace LvsAdmin.Ipvs
         private readonly GenericNetlinkConnection _connection;
         private readonly ushort _family;
         private readonly string? _namespacePath;
+        // Opens another socket like this client's: for a second view of a listing (null for a caller's transport).
+        private Func<INetlinkTransport>? _openAnother;
 
         private IpvsClient(GenericNetlinkConnection connection, ushort family, string? namespacePath)
         {
@@ -41,8 +43,10 @@ namespace LvsAdmin.Ipvs
         public static IpvsClient Open(string? networkNamespace = null, TimeSpan? timeout = null)
         {
             string? path = networkNamespace is null ? null : NetworkNamespace.ResolvePath(networkNamespace);
-            var socket = NetworkNamespace.Run(path, () => new NetlinkSocket(NetlinkSocket.NetlinkGeneric, timeout ?? DefaultTimeout));
-            return Open(socket, path);
+            INetlinkTransport NewSocket() => NetworkNamespace.Run(path, () => new NetlinkSocket(NetlinkSocket.NetlinkGeneric, timeout ?? DefaultTimeout));
+            var client = Open(NewSocket(), path);
+            client._openAnother = NewSocket;
+            return client;
         }
 
         /// <summary>
@@ -77,12 +81,14 @@ namespace LvsAdmin.Ipvs
 
         /// <summary>
         /// Every service of the namespace, each once, whatever other namespaces and other writers do
-        /// meanwhile to other services. A dump of many parts resumes each part by position in the kernel's
-        /// service hash, which before 7.1 all namespaces share: a change anywhere between two parts makes it
-        /// skip or repeat services, and the kernel does not say so. Such a dump is checked against
-        /// /proc/net/ip_vs, read again (with its walks beginning elsewhere) until a read of it spans every place
-        /// where the dump may have skipped a service (see <see cref="ServiceWalk"/>); each service a read has
-        /// and the dump does not is asked for by its key.
+        /// meanwhile to other services. A dump of many parts resumes each part by counting services from the
+        /// start of the kernel's service hash, which before 7.1 all namespaces share: a change anywhere between
+        /// two parts makes it skip or repeat services, and the kernel does not say so. So a dump of many parts
+        /// is checked (see <see cref="ServiceWalk"/>): a second dump on a new socket, whose first part is a
+        /// page (the kernel sizes parts by the reads a socket has made) so that its parts end elsewhere; then,
+        /// while a place where the first may have skipped services is spanned by no part, reads of
+        /// /proc/net/ip_vs, each with its walks beginning elsewhere. The second dump's services join the first's;
+        /// each service a read of /proc has and the dumps do not is asked for by its key.
         /// </summary>
         public List<LvsService> GetServices()
         {
@@ -92,26 +98,43 @@ namespace LvsAdmin.Ipvs
             var dump = DumpStretches(services, parts);
             var seeds = ServiceWalk.Seeds(dump);
             var gaps = ServiceWalk.Gaps(dump);
+            var views = new List<WalkStretch>();
+            if (_openAnother is not null)
+            {
+                var again = DumpOnAnotherSocket(out var againParts);
+                views.AddRange(DumpStretches(again, againParts));
+                services.AddRange(again);
+            }
             var listings = new List<ProcServiceList>();
-            var stretches = new List<WalkStretch>();
-            for (int read = 0; read < MaxListingReads; read++)
+            // Without seeds the kernel walks in an order of its own (7.1 and later): a second view, no proof.
+            bool Enough() => seeds.Count == 0 ? views.Count > 0 : gaps.All(gap => ServiceWalk.Covered(gap, views, seeds));
+            for (int read = 0; read < MaxListingReads && !Enough(); read++)
             {
                 var listing = ReadListing(firstReadBytes: read == 0 ? int.MaxValue : Environment.SystemPageSize * read / MaxListingReads);
                 if (listing is null)
                     break;
                 listings.Add(listing);
-                stretches.AddRange(listing.Stretches);
-                // Without seeds the kernel walks in an order of its own (7.1 and later): one read, as a second view.
-                if (seeds.Count == 0 || gaps.All(gap => ServiceWalk.Covered(gap, stretches, seeds)))
-                    break;
+                views.AddRange(listing.Stretches);
             }
             return Reconciled(services.DistinctBy(service => service.GetKey()).ToList(), listings);
         }
 
+        private List<LvsService> DumpOnAnotherSocket(out List<DumpPart> parts)
+        {
+            // No request before the dump: its first part is sized before the socket has read anything.
+            using var connection = new GenericNetlinkConnection(_openAnother!());
+            List<DumpPart>? read = null;
+            var services = Permitted("list the virtual services", () =>
+                connection.DumpAll(_family, IpvsCommand.GetService, Version, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out read));
+            parts = read!;
+            return services;
+        }
+
         private static List<WalkStretch> DumpStretches(List<LvsService> services, List<DumpPart> parts)
         {
-            // The kernel ends a part when the next service does not fit: a last part with room for one more ended with the walk.
-            int fullPart = parts.Take(parts.Count - 1).Min(part => part.Bytes);
+            // The kernel ends a part when the next service does not fit: a last part with room for one more ended
+            // with the walk. (A first part can be smaller than the others: it was sized before the socket read.)
+            int fullPart = parts.Take(parts.Count - 1).Max(part => part.Bytes);
             int largestService = parts.Max(part => (part.Bytes + part.Entries - 1) / part.Entries) * 2;
             var stretches = new List<WalkStretch>();
             int next = 0;
