@@ -141,8 +141,8 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
     if ($script:exported.Count -ne $lines) { throw "Export-LvsRules wrote $($script:exported.Count) rules of $lines." }
     $get = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:servers = Get-LvsService @at | Get-LvsRealServer @at } })
     if ($script:servers.Count -ne $lines - $count) { throw "Get-LvsService | Get-LvsRealServer gave $($script:servers.Count) real servers of $($lines - $count)." }
-    # A listing of many dump parts is checked against /proc/net/ip_vs (IpvsClient.GetServices): on an
-    # undisturbed table that check is the kernel writing the file and LvsAdmin reading its keys, no more.
+    # A listing of many dump parts is checked (IpvsClient.GetServices): on an undisturbed table by a second
+    # dump; where the table changed meanwhile, also by reads of /proc/net/ip_vs, one of which is timed below.
     $listServices = Get-Median (1..$Repeat | ForEach-Object { Measure-Seconds { $script:listed = Get-LvsService @at } })
     if ($script:listed.Count -ne $count) { throw "Get-LvsService gave $($script:listed.Count) services of $count." }
     # The namespace's /proc/net/ip_vs, read in this process through a process that lives in it.
@@ -388,7 +388,7 @@ $results | Format-Table Services, Rules,
     @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
     @{ n = 'x'; e = { $_.GetSpeedup } },
     @{ n = 'Get-LvsService'; e = { '{0:0.000} s' -f $_.ListServicesSeconds } },
-    @{ n = 'of which the /proc check'; e = { '{0:0.000} s' -f $_.ListingCheckSeconds } } -AutoSize | Out-String -Width 200 | Write-Host
+    @{ n = 'a /proc/net/ip_vs read (its fallback)'; e = { '{0:0.000} s' -f $_.ListingCheckSeconds } } -AutoSize | Out-String -Width 200 | Write-Host
 $results | Format-Table Services,
     @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
     @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
