@@ -54,6 +54,11 @@ namespace LvsAdmin.Commands
                     return Verdict(output.LastOrDefault()?.BaseObject);
                 });
             }
+            catch (RuntimeException) when (cancellation.IsCancellationRequested)
+            {
+                // Stopped at the check's time limit: the probe reports the time-out.
+                throw new OperationCanceledException(cancellation);
+            }
             catch (RuntimeException e)
             {
                 throw new InvalidOperationException($"the script block failed: {e.Message}", e);

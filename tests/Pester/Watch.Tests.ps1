@@ -441,6 +441,9 @@ exit `$(cat '$script:codes'/`$1 2>/dev/null || echo 0)
         $failed | Should -BeNullOrEmpty
         $checkErrors[0].FullyQualifiedErrorId | Should -Be 'CheckFailed,LvsAdmin.Commands.TestLvsRealServerCommand'
         "$($checkErrors[0])" | Should -BeLike '*could not run*no route to the backend*'
+        $slow = Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptBlock { Start-Sleep -Seconds 30; $true } -Timeout 0.5
+        $slow.Healthy | Should -BeFalse
+        $slow.Message | Should -Be 'the check of 10.99.21.2:80 did not finish within 0.5 s'
         Test-LvsRealServer -Service $script:service -Address 10.99.21.2 -Port 80 -ScriptBlock { 'yes' } -ErrorAction SilentlyContinue -ErrorVariable checkErrors | Should -BeNullOrEmpty
         "$($checkErrors[0])" | Should -BeLike "*returned 'yes': return `$true, `$false or a weight*"
     }

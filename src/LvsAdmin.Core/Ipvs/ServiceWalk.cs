@@ -62,6 +62,8 @@ namespace LvsAdmin.Ipvs
         public static LvsServiceKey Name(LvsServiceKey key) =>
             key.IsFirewallMark && key.AddressFamily != AddressFamily.InterNetwork ? LvsServiceKey.ForFirewallMark(key.FirewallMark) : key;
 
+        private const int MarkTable = Buckets;
+
         /// <summary>
         /// What a service's bucket is before the seed is xored in: for an address service the low byte of
         /// protocol, folded address and port mixed (the kernel folds an IPv6 address's four words into one,
@@ -78,8 +80,6 @@ namespace LvsAdmin.Ipvs
                 fold ^= address[i];
             return ((int)key.Protocol!.Value ^ fold ^ (key.Port >> 8) ^ key.Port) & (Buckets - 1);
         }
-
-        private const int MarkTable = Buckets;
 
         internal static int Bucket(int hash, int seed) => hash ^ seed;
 
@@ -112,8 +112,8 @@ namespace LvsAdmin.Ipvs
         }
 
         /// <summary>
-        /// The places where a dump of these stretches may have skipped services: after each stretch
-        /// but the last, up to the next one's first service (Before, and After it the one after that,
+        /// The places where a dump of these stretches may have skipped services: after each stretch but the
+        /// last (After, its last service), up to the next one's first service (Before; Then, the one after it,
         /// when the stretch has one); after the last stretch (Before null) unless it reached the end.
         /// </summary>
         public static List<WalkGap> Gaps(IReadOnlyList<WalkStretch> dump)
