@@ -28,6 +28,18 @@ namespace LvsAdmin.Core.Tests
                 services.Insert(0, key);
             }
 
+            public static SimulatedTable Of(IEnumerable<LvsServiceKey> keys)
+            {
+                var table = new SimulatedTable();
+                foreach (var key in keys)
+                    table.Add(key);
+                return table;
+            }
+
+            /// <summary>Ten services a bucket: TCP 10.0.x.y:80 share the bucket of y.</summary>
+            public static SimulatedTable TenABucket() =>
+                Of(Enumerable.Range(1, 20).SelectMany(y => Enumerable.Range(0, 10).Select(x => Tcp($"10.0.{x}.{y}"))));
+
             public void Delete(LvsServiceKey key) => _buckets[ServiceWalk.Bucket(key, Seed)].Remove(key);
 
             public bool Contains(LvsServiceKey key) => _buckets.TryGetValue(ServiceWalk.Bucket(key, Seed), out var services) && services.Contains(key);
@@ -57,9 +69,7 @@ namespace LvsAdmin.Core.Tests
         public void Seeds_are_those_under_which_every_stretch_is_in_walk_order()
         {
             var random = new Random(1);
-            var table = new SimulatedTable();
-            foreach (var key in RandomKeys(random, 600))
-                table.Add(key);
+            var table = SimulatedTable.Of(RandomKeys(random, 600));
             var stretches = table.Read(50, 50, () => { });
             Assert.Equal(new[] { Seed }, ServiceWalk.Seeds(stretches));
             var shuffled = table.Walk().OrderBy(_ => random.Next()).ToList();
@@ -69,11 +79,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void A_gap_is_covered_by_a_stretch_that_spans_it_and_not_by_one_that_stops_in_it()
         {
-            // Ten services a bucket: TCP 10.0.x.y:80 share the bucket of y.
-            var table = new SimulatedTable();
-            foreach (int y in Enumerable.Range(1, 20))
-                foreach (int x in Enumerable.Range(0, 10))
-                    table.Add(Tcp($"10.0.{x}.{y}"));
+            var table = SimulatedTable.TenABucket();
             var walk = table.Walk();
             var dump = new List<WalkStretch>
             {
@@ -100,10 +106,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void A_next_service_added_again_at_its_buckets_head_does_not_cover_the_gap_before_it()
         {
-            var table = new SimulatedTable();
-            foreach (int y in Enumerable.Range(1, 20))
-                foreach (int x in Enumerable.Range(0, 10))
-                    table.Add(Tcp($"10.0.{x}.{y}"));
+            var table = SimulatedTable.TenABucket();
             var walk = table.Walk();
             // The dump skipped 44..46, all of walk[47]'s bucket (40..49); then walk[47] was deleted and added again: it leads the bucket.
             var dump = new List<WalkStretch> { new WalkStretch(walk.Take(44), true, false), new WalkStretch(walk.Skip(47), false, true) };
@@ -120,9 +123,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void The_end_of_a_dump_that_did_not_reach_it_needs_a_stretch_that_did()
         {
-            var table = new SimulatedTable();
-            foreach (var key in RandomKeys(new Random(2), 100))
-                table.Add(key);
+            var table = SimulatedTable.Of(RandomKeys(new Random(2), 100));
             var walk = table.Walk();
             var dump = new List<WalkStretch> { new WalkStretch(walk.Take(50), true, false), new WalkStretch(walk.Skip(50).Take(40), false, false) };
             var gaps = ServiceWalk.Gaps(dump);
@@ -134,9 +135,7 @@ namespace LvsAdmin.Core.Tests
         [Fact]
         public void A_stretch_that_resumed_in_an_earlier_bucket_leaves_no_gap()
         {
-            var table = new SimulatedTable();
-            foreach (var key in RandomKeys(new Random(3), 100))
-                table.Add(key);
+            var table = SimulatedTable.Of(RandomKeys(new Random(3), 100));
             var walk = table.Walk();
             int later = walk.FindIndex(key => ServiceWalk.Bucket(key, Seed) > ServiceWalk.Bucket(walk[20], Seed));
             var dump = new List<WalkStretch> { new WalkStretch(walk.Take(later + 1), true, false), new WalkStretch(walk.Skip(20), false, true) };
@@ -158,9 +157,7 @@ namespace LvsAdmin.Core.Tests
                 var keys = RandomKeys(random, 400);
                 var untouched = keys.Take(300).ToList();
                 var theirs = keys.Skip(300).ToList();
-                var table = new SimulatedTable();
-                foreach (var key in keys.OrderBy(_ => random.Next()))
-                    table.Add(key);
+                var table = SimulatedTable.Of(keys.OrderBy(_ => random.Next()));
                 void Write()
                 {
                     for (int change = random.Next(4); change > 0; change--)
