@@ -4,13 +4,15 @@
     Builds, tests, documents and benchmarks LvsAdmin.
 .DESCRIPTION
     Build    Release build; assembles out/LvsAdmin/, an importable module folder.
-    Test     Build, xunit, then Pester in a real IPVS kernel: the host's own (in namespaces of its own:
-             network, mount, PID) when it has IPVS and we are root, else user-mode Linux from Debian's
-             packages, -Kernels of them at once, each with a share of the files. Fails when the run
-             left anything on the machine or changed a tracked file. Ends with the line
+    Test     Build, xunit, then Pester in real IPVS kernels (-Kernel): the host's own (in namespaces of its
+             own: network, mount, PID) when it has IPVS and we are root, else user-mode Linux builds of
+             6.1 (Debian 12's package), 6.12 and 7.2 (Debian trixie's and sid's, fetched once into
+             out/kernels, nothing installed): the whole suite on one, the files where kernels differ on
+             the others, -AtOnce kernels at a time. Fails when the run left anything on the machine or
+             changed a tracked file. Prints each kernel's result, then ends with the line
              'N passed, N failed, N skipped'; exits non-zero on any failure.
-    Sandbox  Boots the same kernel and opens pwsh with LvsAdmin imported (or runs -Command).
-    Bench    In the test kernel, times LvsAdmin against ipvsadm on generated tables (-Services,
+    Sandbox  Boots a test kernel (-Kernel, 6.1 by default) and opens pwsh with LvsAdmin imported (or runs -Command).
+    Bench    In a test kernel (-Kernel, 6.1 by default), times LvsAdmin against ipvsadm on generated tables (-Services,
              -RealServers), then at scale (-ScaleServices, -ScaleRealServers, -ScaleConnections: time
              and peak memory of each step in a new pwsh); prints the figures and writes
              out/bench/bench.json. Asserts nothing.
@@ -47,9 +49,15 @@ param(
     # Test: run only the Pester files whose names match (e.g. 'Service').
     [string] $PesterFilter,
 
-    # Test: how many user-mode Linux kernels run the Pester files at once (one per core by default).
+    # Test, Sandbox, Bench: the kernel to run in: Host (this machine's, where it has IPVS: the default
+    # there), a user-mode Linux version, or All three (Test's default without the host's).
+    [ValidateSet('Host', '6.1', '6.12', '7.2', 'All')]
+    [string] $Kernel,
+
+    # Test: how many user-mode Linux kernels run at once. Each runs on one core but waits part of the time:
+    # one more than the cores by default.
     [ValidateRange(1, 8)]
-    [int] $Kernels = [math]::Min([Environment]::ProcessorCount, 4),
+    [int] $AtOnce = [math]::Min([Environment]::ProcessorCount + 1, 5),
 
     # Test, Sandbox: use out/LvsAdmin as it is, building nothing (Test then runs no xunit, which builds).
     [switch] $NoBuild,
@@ -104,7 +112,7 @@ switch ($Task) {
         Import-Module (Join-Path $PSScriptRoot 'tests/harness/TestRun.psm1')
         $buildAndPackage = { & $build; New-ModulePackage -ModuleOut $ModuleOut -Repository (Join-Path $Out 'repository') | Out-Null }
         $totals = Invoke-TestRun -Build $buildAndPackage -ModuleOut $ModuleOut -ResultsOut (Join-Path $Out 'test-results') -Configuration $Configuration `
-            -Filter $PesterFilter -Kernels $Kernels -SkipKernel:$SkipKernel -NoBuild:$NoBuild
+            -Filter $PesterFilter -Kernel $Kernel -AtOnce $AtOnce -SkipKernel:$SkipKernel -NoBuild:$NoBuild
         "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
         $status = [int]($totals.Failed -gt 0)
     }
@@ -115,13 +123,16 @@ switch ($Task) {
         $script = Join-Path $Out 'sandbox.ps1'
         Set-Content -Path $script -Value "Import-Module '$ModuleOut/LvsAdmin.psd1'`n$Command"
         $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
-        Write-Step "Sandbox: $(Get-TestKernelName)$(if (-not (Test-HostIpvs)) { ' (pwsh takes a few seconds to start there)' })"
-        $status = Wait-TestKernel (Start-TestKernel -Name 'sandbox' -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400)
+        if ($Kernel -eq 'All') { throw 'Sandbox runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
+        $sandboxKernel = Resolve-TestKernel $Kernel
+        Write-Step "Sandbox: $($sandboxKernel.Description)$(if ($sandboxKernel.Uml) { ' (pwsh takes a few seconds to start there)' })"
+        $status = Wait-TestKernel (Start-TestKernel -Name 'sandbox' -Kernel $sandboxKernel -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400)
     }
     'Bench' {
         Import-Module (Join-Path $PSScriptRoot 'tests/bench/Bench.psm1')
         & $build
-        $status = Invoke-Bench -Repository $PSScriptRoot -Out $Out -ModuleOut $ModuleOut -Services $Services -RealServers $RealServers `
+        if ($Kernel -eq 'All') { throw 'Bench runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
+        $status = Invoke-Bench -Kernel $Kernel -Repository $PSScriptRoot -Out $Out -ModuleOut $ModuleOut -Services $Services -RealServers $RealServers `
             -ScaleServices $ScaleServices -ScaleRealServers $ScaleRealServers -ScaleConnections $ScaleConnections
     }
     'Fuzz' {

@@ -45,6 +45,7 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     Failed      = $failed
     Skipped     = $result.SkippedCount
     IpvsVersion = $version
+    KernelRelease = "$(uname -r)"
     Durations   = $durations
 } | ConvertTo-Json | Set-Content (Join-Path $ResultPath 'pester-summary.json')
 exit ([int]($failed -gt 0 -or $result.Result -ne 'Passed'))

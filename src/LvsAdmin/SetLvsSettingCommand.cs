@@ -29,7 +29,8 @@ namespace LvsAdmin.Commands
         public SwitchParameter PassThru { get; set; }
 
         internal static string NoSuchSetting(string name, string? networkNamespace) =>
-            $"The kernel has no IPVS setting '{name}'{(networkNamespace is null ? "" : $" in the network namespace '{networkNamespace}'")}: Get-LvsSetting lists those it has.";
+            $"The kernel has no IPVS setting '{name}'{(networkNamespace is null ? "" : $" in the network namespace '{networkNamespace}'")}"
+            + (IpvsSettings.Since(name) is string since ? $": it came with kernel {since}, and this one is {System.IO.File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}." : ": Get-LvsSetting lists those it has.");
 
         protected override void ProcessRecord()
         {

@@ -23,6 +23,7 @@ namespace LvsAdmin.Commands
     {
         private const string ConfigurationSet = "Configuration";
         private readonly List<(LvsRealServer Server, ushort ProbePort)> _targets = new();
+        private readonly List<(LvsServiceKey Service, ushort? ProbePort)> _wholeServices = new();
         private DateTime _holdsWritten;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TcpSet)]
@@ -36,13 +37,13 @@ namespace LvsAdmin.Commands
         [ArgumentCompleter(typeof(ServiceCompleter))]
         public override LvsServiceKey Service { get => base.Service; set => base.Service = value; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = TcpSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpsSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = UdpSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = DnsSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptPathSet)]
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptBlockSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = TcpSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = HttpsSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = UdpSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = DnsSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptPathSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ScriptBlockSet)]
         [AddressTransformation]
         public override System.Net.IPAddress Address { get => base.Address; set => base.Address = value; }
 
@@ -121,13 +122,26 @@ namespace LvsAdmin.Commands
         {
             if (ParameterSetName == ConfigurationSet)
                 return;
+            if (NamesWholeService())
+            {
+                if (!_wholeServices.Any(w => w.Service.Equals(Service)))
+                    _wholeServices.Add((Service, GivenOnCommandLine(nameof(Port)) ? Port : null));
+                return;
+            }
             if (NamedProbeTarget() is { } target && !_targets.Any(t => t.Server.Service == target.Server.Service && t.Server.HasEndpointOf(target.Server)))
                 _targets.Add(target);
         }
 
+        /// <summary>
+        /// A service without a real server: -Service alone, or a service object from the pipeline (the address
+        /// and port it binds are the virtual service's). Every real server it has, then and later, is watched.
+        /// </summary>
+        private bool NamesWholeService() =>
+            !GivenOnCommandLine(nameof(Address)) && (Address is null || (InputObject is not null && InputObject.Properties[nameof(LvsRealServer.Service)] is null));
+
         protected override void EndProcessing()
         {
-            if (ConfigurationPath is null && _targets.Count == 0)
+            if (ConfigurationPath is null && _targets.Count == 0 && _wholeServices.Count == 0)
                 return;
             var holds = RunKernel(() => WatchHolds.For(NetworkNamespace), "Probe", null);
             var held = RunKernel(() => holds.Load(), "Probe", holds.Path);
@@ -142,7 +156,7 @@ namespace LvsAdmin.Commands
                     foreach (var service in configuration.Services)
                     {
                         if (TryKernel(() => Client.GetRealServers(service.Service), "RealServer", service.Service, out var servers))
-                            groups.Add(NewGroup(new[] { service.Service.ToString() }, servers.Where(s => !IsSorryServer(s, service.Watch)).ToList(), held, service.Probe, service.Watch, _ => service.ProbePort));
+                            groups.Add(NewGroup(Array.Empty<string>(), new[] { service.Service }, servers, held, service.Probe, service.Watch, _ => service.ProbePort));
                     }
                 }
                 else
@@ -162,10 +176,20 @@ namespace LvsAdmin.Commands
                     };
                     _targets.RemoveAll(t => IsSorryServer(t.Server, options));
                     var probePorts = _targets.ToDictionary(t => t.Server.ToString(), t => t.ProbePort);
-                    groups.Add(NewGroup(_targets.Select(t => t.Server.Service), ReadNamedServers(held), held, probe, options,
-                        server => probePorts.TryGetValue(server.ToString(), out var port) ? port : Port));
+                    var servers = ReadNamedServers(held);
+                    var wholeServices = new List<LvsServiceKey>();
+                    foreach (var (service, _) in _wholeServices)
+                    {
+                        if (!TryKernel(() => Client.GetRealServers(service), "RealServer", service, out var all))
+                            continue;
+                        wholeServices.Add(service);
+                        servers.AddRange(all.Where(s => !servers.Any(n => n.Service == s.Service && n.HasEndpointOf(s))));
+                    }
+                    var wholePorts = _wholeServices.ToDictionary(w => w.Service.ToString(), w => w.ProbePort);
+                    groups.Add(NewGroup(_targets.Select(t => t.Server.Service), wholeServices, servers, held, probe, options,
+                        server => probePorts.TryGetValue(server.ToString(), out var port) ? port : wholePorts.GetValueOrDefault(server.Service)));
                 }
-                groups.RemoveAll(g => g.Targets.Count == 0);
+                groups.RemoveAll(g => g.Targets.Count == 0 && g.WholeServices.Count == 0);
                 if (groups.Count > 0)
                     Run(groups, interval, holds);
             }
@@ -176,18 +200,30 @@ namespace LvsAdmin.Commands
             }
         }
 
-        /// <summary>One watch with its check: every server of a pipeline, or one service of a configuration.</summary>
-        private sealed record WatchedGroup(RealServerWatch Watch, HealthProbe Probe, List<(LvsRealServer Server, ushort ProbePort)> Targets);
+        /// <summary>
+        /// One watch with its check: the servers of a pipeline, or one service of a configuration. Of its whole
+        /// services (a configuration's, or named without a server) every server is watched, those added later too.
+        /// </summary>
+        private sealed record WatchedGroup(RealServerWatch Watch, HealthProbe Probe, RealServerWatchOptions Options, IReadOnlyList<LvsServiceKey> WholeServices,
+            Func<LvsRealServer, ushort?> ProbePort, List<(LvsRealServer Server, ushort ProbePort)> Targets)
+        {
+            /// <summary>Probes the servers that joined the watch since the targets were listed.</summary>
+            public void AddJoined()
+            {
+                for (int i = Targets.Count; i < Watch.Servers.Count; i++)
+                    Targets.Add((Watch.Servers[i].Configured, ProbePort(Watch.Servers[i].Configured) ?? Watch.Servers[i].Configured.Port));
+            }
+        }
 
         private static bool IsSorryServer(LvsRealServer server, RealServerWatchOptions options) =>
             options.SorryServer is { } sorry && server.Address.Equals(sorry.Address) && server.Port == sorry.Port;
 
         /// <summary>A watch of the servers found in the table, and of those of the same services that an earlier watch removed.</summary>
-        private WatchedGroup NewGroup(IEnumerable<string> services, List<LvsRealServer> inTable, List<WatchHold> held, HealthProbeOptions probe,
-            RealServerWatchOptions options, Func<LvsRealServer, ushort?> probePort)
+        private WatchedGroup NewGroup(IEnumerable<string> services, IReadOnlyList<LvsServiceKey> wholeServices, IEnumerable<LvsRealServer> inTable, List<WatchHold> held,
+            HealthProbeOptions probe, RealServerWatchOptions options, Func<LvsRealServer, ushort?> probePort)
         {
-            var watched = services.ToHashSet();
-            var watch = new RealServerWatch(inTable, options, held.Where(h => watched.Contains(h.Settings.Service)));
+            var watched = services.Concat(wholeServices.Select(s => s.ToString())).ToHashSet();
+            var watch = new RealServerWatch(inTable.Where(s => !IsSorryServer(s, options)), options, held.Where(h => watched.Contains(h.Settings.Service)));
             if (options.SorryServer is { } sorry)
             {
                 foreach (var service in watch.Servers.Select(s => s.Configured.GetServiceKey()).Distinct())
@@ -196,8 +232,9 @@ namespace LvsAdmin.Commands
                         watch.SorryServerMoved(service.ToString(), true);
                 }
             }
-            var targets = watch.Servers.Select(s => (s.Configured, probePort(s.Configured) ?? s.Configured.Port)).ToList();
-            return new WatchedGroup(watch, RunKernel(() => new HealthProbe(NetworkNamespace, probe), "Probe", null), targets);
+            var group = new WatchedGroup(watch, RunKernel(() => new HealthProbe(NetworkNamespace, probe), "Probe", null), options, wholeServices, probePort, new());
+            group.AddJoined();
+            return group;
         }
 
         /// <summary>The configuration file, read as Import-PowerShellDataFile reads it, with this call's parameters as its defaults.</summary>
@@ -228,7 +265,7 @@ namespace LvsAdmin.Commands
             using var systemd = SystemdNotifier.FromEnvironment();
             var clock = Stopwatch.StartNew();
             foreach (var group in groups)
-                Act(group.Watch.Begin(DateTime.Now), ReadTable(group.Watch), group.Watch, holds);
+                Act(group.Watch.Begin(DateTime.Now), ReadTable(group).Entries, group.Watch, holds);
             systemd?.Send($"READY=1\nSTATUS=Watching {groups.Sum(g => g.Targets.Count)} real servers");
             for (int round = 1; !StopRequested.IsCancellationRequested; round++)
             {
@@ -259,8 +296,9 @@ namespace LvsAdmin.Commands
                 LearnHolds(groups, holds);
                 foreach (var (group, checks) in rounds)
                 {
-                    var entries = ReadTable(group.Watch);
+                    var (entries, byService) = ReadTable(group);
                     Act(group.Watch.Observe(checks, entries, DateTime.Now), entries, group.Watch, holds);
+                    Admit(group, byService, holds);
                 }
                 systemd?.Send("WATCHDOG=1");
                 if ((Count > 0 && round >= Count) || (Duration > 0 && clock.Elapsed.TotalSeconds >= Duration))
@@ -318,23 +356,35 @@ namespace LvsAdmin.Commands
             return found;
         }
 
-        /// <summary>Each watched server as the table has it now: one read per service.</summary>
-        private List<LvsRealServer?> ReadTable(RealServerWatch watch)
+        /// <summary>Each watched server as the table has it now, and every server of the services read: one read per service.</summary>
+        private (List<LvsRealServer?> Entries, Dictionary<string, List<LvsRealServer>> ByService) ReadTable(WatchedGroup group)
         {
             var byService = new Dictionary<string, List<LvsRealServer>>();
-            var entries = new List<LvsRealServer?>(watch.Servers.Count);
-            foreach (var server in watch.Servers)
+            List<LvsRealServer> Read(LvsServiceKey service)
             {
-                var configured = server.Configured;
-                if (!byService.TryGetValue(configured.Service, out var servers))
+                if (!byService.TryGetValue(service.ToString(), out var servers))
                 {
-                    servers = RunKernel(() => Client.GetService(configured.GetServiceKey()) is null
-                        ? new List<LvsRealServer>() : Client.GetRealServers(configured.GetServiceKey()), "RealServer", configured.Service);
-                    byService[configured.Service] = servers;
+                    servers = RunKernel(() => Client.GetService(service) is null ? new List<LvsRealServer>() : Client.GetRealServers(service), "RealServer", service);
+                    byService[service.ToString()] = servers;
                 }
-                entries.Add(servers.Find(s => s.HasEndpointOf(configured)));
+                return servers;
             }
-            return entries;
+            var entries = group.Watch.Servers.Select(s => Read(s.Configured.GetServiceKey()).Find(e => e.HasEndpointOf(s.Configured))).ToList();
+            foreach (var service in group.WholeServices)
+                Read(service);
+            return (entries, byService);
+        }
+
+        /// <summary>Servers of a whole service that are not watched (added since, or again after another hand removed them) join the watch.</summary>
+        private void Admit(WatchedGroup group, Dictionary<string, List<LvsRealServer>> byService, WatchHolds holds)
+        {
+            if (group.WholeServices.Count == 0)
+                return;
+            var inTable = group.WholeServices.SelectMany(s => byService[s.ToString()]).Where(s => !IsSorryServer(s, group.Options));
+            var round = group.Watch.Admit(inTable, DateTime.Now);
+            group.AddJoined();
+            if (round.Events.Count > 0)
+                Act(round, group.Watch.Servers.Select(s => byService[s.Configured.Service].Find(e => e.HasEndpointOf(s.Configured))).ToList(), group.Watch, holds);
         }
 
         /// <summary>

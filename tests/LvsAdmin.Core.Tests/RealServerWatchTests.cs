@@ -69,6 +69,14 @@ namespace LvsAdmin.Core.Tests
             }
 
             public int? Weight(int last) => Table.TryGetValue(IPAddress.Parse($"192.168.1.{last}"), out var s) ? s.Weight : null;
+
+            /// <summary>The servers of the table that the watch does not watch join it.</summary>
+            public WatchRound Admit()
+            {
+                var round = Watch.Admit(Table.Values.Select(s => s.Clone()).ToList(), Now);
+                Apply(round);
+                return round;
+            }
         }
 
         [Fact]
@@ -224,7 +232,65 @@ namespace LvsAdmin.Core.Tests
             Assert.False(director.Table.ContainsKey(IPAddress.Parse("192.168.1.10")));
             var gone = Assert.Single(director.Events);
             Assert.Equal(LvsHealthState.Unknown, gone.State);
+            Assert.Null(gone.Weight);
             Assert.Contains("no longer in the table", gone.Message);
+        }
+
+        [Fact]
+        public void AServerAddedToTheTableJoinsUpAndIsTakenDownWhenItFails()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Rise = 1 }, Server(10));
+            director.Table[IPAddress.Parse("192.168.1.11")] = Server(11, weight: 7);
+            var joined = Assert.Single(director.Admit().Events);
+            Assert.Equal((LvsHealthState.Unknown, LvsHealthState.Up, 7, 7), (joined.PreviousState, joined.State, joined.Weight, joined.ConfiguredWeight));
+            Assert.Equal(2, director.Watch.Servers.Count);
+            Assert.Empty(director.Admit().Events);
+            director.Round(true, false);
+            Assert.Equal((5, 0), (director.Weight(10), director.Weight(11)));
+            director.Round(true, true);
+            Assert.Equal(7, director.Weight(11));
+        }
+
+        [Fact]
+        public void WithInitialStateDownAServerAddedToTheTableIsHeldDownUntilItPasses()
+        {
+            var director = new Director(new RealServerWatchOptions { Rise = 2, InitialState = LvsHealthState.Down }, Server(10));
+            director.Round(true);
+            director.Round(true);
+            director.Table[IPAddress.Parse("192.168.1.11")] = Server(11, weight: 7);
+            var joined = Assert.Single(director.Admit().Events);
+            Assert.Equal((LvsHealthState.Unknown, LvsHealthState.Down, 0), (joined.PreviousState, joined.State, joined.Weight));
+            Assert.Equal(0, director.Weight(11));
+            director.Round(true, true);
+            director.Round(true, true);
+            Assert.Equal((5, 7), (director.Weight(10), director.Weight(11)));
+        }
+
+        [Fact]
+        public void AServerAnotherWriterRemovedAndAddedAgainIsWatchedAgainWithItsNewSettings()
+        {
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Rise = 1 }, Server(10), Server(11));
+            director.Table.Remove(IPAddress.Parse("192.168.1.10"));
+            director.Round(true, true);
+            director.Table[IPAddress.Parse("192.168.1.10")] = Server(10, weight: 8);
+            var again = Assert.Single(director.Admit().Events);
+            Assert.Equal((LvsHealthState.Unknown, LvsHealthState.Up, 8, 8), (again.PreviousState, again.State, again.Weight, again.ConfiguredWeight));
+            Assert.Equal(2, director.Watch.Servers.Count);
+            director.Round(false, true);
+            Assert.Equal(0, director.Weight(10));
+            director.Round(true, true);
+            Assert.Equal(8, director.Weight(10));
+        }
+
+        [Fact]
+        public void AServerJoiningCanRegainTheQuorum()
+        {
+            var sorry = (IPAddress.Parse("192.168.1.99"), (ushort)80);
+            var director = new Director(new RealServerWatchOptions { Fall = 1, Quorum = 8, SorryServer = sorry }, Server(10));
+            Assert.Equal(1, director.Weight(99));
+            director.Table[IPAddress.Parse("192.168.1.11")] = Server(11, weight: 3);
+            var round = director.Watch.Admit(new[] { director.Table[IPAddress.Parse("192.168.1.11")].Clone() }, director.Now);
+            Assert.Equal(IpvsChangeKind.Delete, Assert.Single(round.Changes).Kind);
         }
     
         [Fact]

@@ -200,7 +200,7 @@ Describe 'A change to an object held since an earlier read' {
 }
 
 Describe 'The order in which the kernel walks its services' {
-    It 'is the one LvsAdmin checks listings by: one seed puts every service of a quiet table in order' {
+    It 'is the one LvsAdmin checks listings by: before 7.1 one seed puts every service of a quiet table in order; from 7.1 none does' {
         # Every kind of key the hash treats differently: TCP, UDP and SCTP, IPv4 and IPv6 (folded), marks of both families.
         $rules = foreach ($n in 0..1499) {
             $port = 1000 + $n
@@ -225,6 +225,12 @@ Describe 'The order in which the kernel walks its services' {
         $listing = [LvsAdmin.Ipvs.ProcServiceList]::Read([IO.MemoryStream]::new([IO.File]::ReadAllBytes($file)), [int]::MaxValue)
         $listing.Stretches.Count | Should -Be 1
         $listing.Stretches[0].Services.Count | Should -Be 1500
-        [LvsAdmin.Ipvs.ServiceWalk]::Seeds($listing.Stretches).Count | Should -Be 1 -Because 'the model orders the kernel''s walk under exactly one seed'
+        $seeds = [LvsAdmin.Ipvs.ServiceWalk]::Seeds($listing.Stretches).Count
+        if ([version]((uname -r) -replace '^(\d+\.\d+).*', '$1') -lt [version]'7.1') {
+            $seeds | Should -Be 1 -Because 'the model orders the kernel''s walk under exactly one seed'
+        }
+        else {
+            $seeds | Should -Be 0 -Because 'from 7.1 each namespace hashes its services into a table of its own, in another order: there the second dump is taken without the proof'
+        }
     }
 }

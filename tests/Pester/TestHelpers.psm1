@@ -95,6 +95,9 @@ function Remove-LvsTestNetwork {
     foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' }) {
         Remove-LvsNamespace $ns
     }
+    # A namespace lives on while anything still holds it, and with it the veth pairs: their director ends go
+    # now, so that the next file's network can be made whatever is left of this one.
+    foreach ($link in @(ip -o link show) -replace '^\d+: ([^:@]+).*', '$1' | Where-Object { $_ -match '^lvs-(c0|r\d+)$' }) { ip link del $link 2>$null }
     ip addr del 10.99.9.0/24 dev lo 2>$null
 }
 

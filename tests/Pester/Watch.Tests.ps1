@@ -247,6 +247,63 @@ Describe 'A watch under -WhatIf, and one that starts with every server down' {
     }
 }
 
+Describe 'A watch of a whole service: -Service alone, or a service object from the pipeline' {
+    BeforeAll {
+        Reset-WatchedTable
+        Invoke-Ipvsadm -d -t 10.99.9.1:80 -r 10.99.23.2:80
+        Stop-Server 3
+        $job = Start-ThreadJob {
+            Import-Module $using:env:LVSADMIN_MODULE
+            Watch-LvsRealServer -Service 'TCP 10.99.9.1:80' -Tcp -Interval 0.5 -Fall 1 -Rise 1 -Timeout 0.5 -Duration 120
+        }
+        # Another writer adds a server that is down, then the watch sees it come up.
+        Start-Sleep -Seconds 2
+        Invoke-Ipvsadm -a -t 10.99.9.1:80 -r 10.99.23.2:80 -m -w 4
+        $script:joinedDown = Wait-LvsResult -Probe { Get-Weight 10.99.23.2 } -Done { $args[0] -eq 0 } -Seconds 30
+        Start-Server 3
+        $script:joinedBack = Wait-LvsResult -Probe { Get-Weight 10.99.23.2 } -Done { $args[0] -eq 4 } -Seconds 30
+        # It removes one and adds it again, with another weight.
+        Invoke-Ipvsadm -d -t 10.99.9.1:80 -r 10.99.21.2:80
+        Start-Sleep -Seconds 2
+        Invoke-Ipvsadm -a -t 10.99.9.1:80 -r 10.99.21.2:80 -m -w 5
+        Start-Sleep -Seconds 2
+        Stop-Server 1
+        $script:againDown = Wait-LvsResult -Probe { Get-Weight 10.99.21.2 } -Done { $args[0] -eq 0 } -Seconds 30
+        $script:events = @(Stop-Watch $job)
+        Start-Server 1
+    }
+
+    It 'watches a server added after it started: down at once when it fails, its own weight back when it answers' {
+        $script:joinedDown | Should -Be 0
+        $script:joinedBack | Should -Be 4
+        @($script:events | Where-Object { "$($_.Address)" -eq '10.99.23.2' } | ForEach-Object { "$($_.PreviousState)->$($_.State) $($_.Weight)/$($_.ConfiguredWeight)" }) |
+            Should -Be @('Unknown->Up 4/4', 'Up->Down 0/4', 'Down->Up 4/4')
+        ($script:events | Where-Object { "$($_.Address)" -eq '10.99.23.2' } | Select-Object -First 1).Message | Should -Be 'new in the table: now watched'
+    }
+
+    It 'lets go of a server another hand removed, and watches it again, with its new weight, when it is added back' {
+        $script:againDown | Should -Be 0
+        @($script:events | Where-Object { "$($_.Address)" -eq '10.99.21.2' } | ForEach-Object { "$($_.PreviousState)->$($_.State) $($_.Weight)/$($_.ConfiguredWeight)" }) |
+            Should -Be @('Up->Unknown /3', 'Unknown->Up 5/5', 'Up->Down 0/5')
+        @($script:events | Where-Object { "$($_.Address)" -eq '10.99.22.2' }) | Should -BeNullOrEmpty
+        $script:watchErrors | Should -BeNullOrEmpty
+    }
+
+    It 'takes a service object from the pipeline as every server of that service' {
+        Reset-WatchedTable
+        Stop-Server 3
+        $events = @(Get-LvsService -Address 10.99.9.1 -Port 80 | Watch-LvsRealServer -Fall 1 -Interval 0.5 -Timeout 0.5 -Count 1)
+        @($events | ForEach-Object { "$($_.Address) $($_.PreviousState)->$($_.State) $($_.Weight)" }) | Should -Be @('10.99.23.2 Up->Down 0')
+        (Get-Weight 10.99.21.2), (Get-Weight 10.99.22.2), (Get-Weight 10.99.23.2) | Should -Be @(3, 4, 0)
+    }
+
+    It 'names a service that does not exist, and watches nothing' {
+        $events = @(Watch-LvsRealServer -Service 'TCP 10.99.9.9:80' -Count 1 -Interval 0.5 -ErrorVariable missing -ErrorAction SilentlyContinue)
+        $events | Should -BeNullOrEmpty
+        "$($missing[0])" | Should -Match '10\.99\.9\.9:80'
+    }
+}
+
 Describe 'UDP, DNS and body checks' {
     BeforeAll {
         # Servers of each kind, in perl (part of every Debian system): a UDP echo, a UDP port that swallows what

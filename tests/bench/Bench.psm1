@@ -18,6 +18,7 @@ function Join-Sizes([string[]] $Sizes) {
 #>
 function Invoke-Bench {
     param(
+        [string] $Kernel,
         [Parameter(Mandatory)] [string] $Repository,
         [Parameter(Mandatory)] [string] $Out,
         [Parameter(Mandatory)] [string] $ModuleOut,
@@ -41,9 +42,10 @@ function Invoke-Bench {
     else {
         Write-Step "No ${floorSource}: the benchmark runs without the floor"
     }
-    Write-Step "Bench in $(Get-TestKernelName)"
+    $benchKernel = Resolve-TestKernel $Kernel
+    Write-Step "Bench in $($benchKernel.Description)"
     # The scale runs' 500,000 rules take the kernel and the pwsh reading them more than the tests' 3 GB.
-    Wait-TestKernel (Start-TestKernel -Name 'bench' -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n" -MemorySize '8G' -TimeoutSeconds 10800)
+    Wait-TestKernel (Start-TestKernel -Name 'bench' -Kernel $benchKernel -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $benchArgs`n" -MemorySize '8G' -TimeoutSeconds 10800)
 }
 
 Export-ModuleMember -Function Invoke-Bench

@@ -6,9 +6,18 @@ Import-Module (Join-Path $PSScriptRoot '../kernel/TestKernel.psm1')
 
 $script:Root = Split-Path (Split-Path $PSScriptRoot)
 $script:PesterVersion = '6.2.0'
-# Each Pester file's duration in the 6.1 test kernel, measured (build.ps1 Test prints them): the shares are
-# balanced by them. A file missing here counts as the longest.
+# Each Pester file's measured duration per test kernel (build.ps1 Test prints them): the jobs are
+# balanced by them. A kernel without figures of its own takes 6.1's; a file missing counts as the longest.
 $script:Durations = Import-PowerShellDataFile (Join-Path $script:Root 'tests/Pester/Durations.psd1')
+# When several kernels run, the whole suite runs on the first of these among them (the fastest) and the
+# files where kernels differ run on every one: the differential test against ipvsadm (with fewer random
+# rules), defaults and limits, settings and info, namespaces, traffic and the sync daemon; the oldest
+# kernel also runs the listings under churn, whose proof (the order of the walk) holds before 7.1.
+$script:WholeSuiteOrder = '7.2', '6.12', '6.1', 'Host'
+$script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsInfo.Tests.ps1', 'Namespace.Tests.ps1',
+    'Settings.Tests.ps1', 'Traffic.Tests.ps1'
+$script:OldestKernelFiles = @('SharedTable.Tests.ps1')
+$script:OtherKernelDifferentialRules = 400
 
 function Get-PesterManifest {
     $manifest = Join-Path (Get-NuGetFolder) "pester/$script:PesterVersion/tools/Pester.psd1"
@@ -36,70 +45,121 @@ function Invoke-XunitTests([string] $ResultsOut, [string] $Configuration) {
     }
 }
 
+function Get-FileSeconds([string] $Kernel, [string] $File) {
+    $figures = if ($script:Durations.Contains($Kernel)) { $script:Durations[$Kernel] } else { $script:Durations['6.1'] }
+    if ($figures.Contains($File)) { return $figures[$File] }
+    ($figures.Values | Measure-Object -Maximum).Maximum
+}
+
 <#
 .SYNOPSIS
-    Splits the Pester files into Count shares of about equal measured duration (longest first, each to
-    the share with the least so far): the same files always give the same shares.
+    Splits files into Count shares of about equal measured duration on Kernel (longest first, each to the
+    share with the least so far): the same files always give the same shares.
 #>
-function Split-PesterFiles([string[]] $Files, [int] $Count) {
-    $longest = ($script:Durations.Values | Measure-Object -Maximum).Maximum
-    $seconds = @{}
-    foreach ($file in $Files) { $seconds[$file] = if ($script:Durations.Contains($file)) { $script:Durations[$file] } else { $longest } }
+function Split-PesterFiles([string[]] $Files, [int] $Count, [string] $Kernel) {
     $shares = @(1..$Count | ForEach-Object { [pscustomobject]@{ Files = [System.Collections.Generic.List[string]]::new(); Seconds = 0.0 } })
-    foreach ($file in $Files | Sort-Object @{ Expression = { $seconds[$_] }; Descending = $true }, @{ Expression = { $_ } }) {
+    foreach ($file in $Files | Sort-Object @{ Expression = { Get-FileSeconds $Kernel $_ }; Descending = $true }, @{ Expression = { $_ } }) {
         $share = $shares | Sort-Object Seconds | Select-Object -First 1
         $share.Files.Add($file)
-        $share.Seconds += $seconds[$file]
+        $share.Seconds += Get-FileSeconds $Kernel $file
     }
     @($shares | Where-Object { $_.Files.Count })
 }
 
+<#
+.SYNOPSIS
+    The jobs of a run: per kernel, its files (the whole suite on one, the files where kernels differ on
+    the others), split so that AtOnce kernels at a time finish about together; longest first.
+#>
+function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
+    $whole = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name } | Select-Object -First 1
+    $oldest = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name -and $_ -ne $whole } | Select-Object -Last 1
+    $parts = foreach ($kernel in $Kernels) {
+        $own = if ($kernel.Name -eq $whole) { $Files }
+        else { @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $oldest -and $_ -in $script:OldestKernelFiles) }) }
+        if ($own) {
+            [pscustomobject]@{ Kernel = $kernel; Files = @($own); Whole = $kernel.Name -eq $whole; Seconds = ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum }
+        }
+    }
+    $target = ($parts | Measure-Object Seconds -Sum).Sum / $AtOnce
+    $jobs = foreach ($part in $parts) {
+        $count = [math]::Max(1, [math]::Min($part.Files.Count, [math]::Ceiling($part.Seconds / $target)))
+        $shares = @(Split-PesterFiles $part.Files $count $part.Kernel.Name)
+        for ($i = 0; $i -lt $shares.Count; $i++) {
+            [pscustomobject]@{
+                Name    = if ($shares.Count -gt 1) { "$($part.Kernel.Name)-$($i + 1)" } else { $part.Kernel.Name }
+                Kernel  = $part.Kernel
+                Whole   = $part.Whole
+                Files   = $shares[$i].Files
+                Seconds = $shares[$i].Seconds
+            }
+        }
+    }
+    @($jobs | Sort-Object Seconds -Descending)
+}
+
 function Invoke-PesterTests {
-    param([string] $ModuleOut, [string] $ResultsOut, [string] $Filter, [int] $Kernels)
+    param([string] $ModuleOut, [string] $ResultsOut, [string] $Filter, [string] $Kernel, [int] $AtOnce)
     $pester = Get-PesterManifest
     $runner = Join-Path $script:Root 'tests/Invoke-LvsPester.ps1'
     $files = @(Get-ChildItem (Join-Path $script:Root 'tests/Pester') -Filter '*.Tests.ps1' | Where-Object Name -Match $Filter | ForEach-Object Name)
     if (-not $files) { throw "No Pester file matches '$Filter'." }
-    $hostKernel = Test-HostIpvs
-    # One kernel per core for user-mode Linux, which runs on one; the host's kernel has all of them already.
-    if ($hostKernel) { $Kernels = 1 }
-    $shares = @(Split-PesterFiles $files ([math]::Min($Kernels, $files.Count)))
-    $kernelName = Get-TestKernelName
-    Write-Step "Pester in $kernelName$(if ($shares.Count -gt 1) { ", $($shares.Count) kernels at once" })"
+    $kernels = @(Resolve-TestKernel $Kernel -Default 'All')
+    # The host's kernel has every core already; user-mode Linux runs on one.
+    if ($kernels.Name -contains 'Host') { $AtOnce = 1 }
+    $jobs = @(Get-TestPlan $kernels $files $AtOnce)
+    Write-Step "Pester in $(($kernels | ForEach-Object { "$($_.Name): $($_.Description)" }) -join '; ')$(if ($jobs.Count -gt 1) { ", $($jobs.Count) jobs, $AtOnce at once" })"
     $started = Get-Date
-    $jobs = for ($i = 0; $i -lt $shares.Count; $i++) {
-        $name = if ($hostKernel) { 'host' } else { "uml-$($i + 1)" }
-        $resultPath = Join-Path $ResultsOut $name
-        Remove-TreeSafely $resultPath
-        if ($shares.Count -gt 1) { Write-Host "[$name] $($shares[$i].Files -join ', ')" }
-        $runArgs = "-PesterManifest '$pester' -ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$resultPath' -Files '$($shares[$i].Files -join ',')'"
-        [pscustomobject]@{
-            ResultPath = $resultPath
-            Kernel     = Start-TestKernel -Name $name -Script "$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n" -TimeoutSeconds 3000
-        }
+    foreach ($job in $jobs) {
+        $job | Add-Member ResultPath (Join-Path $ResultsOut $job.Name)
+        Remove-TreeSafely $job.ResultPath
+        if ($jobs.Count -gt 1) { Write-Host "[$($job.Name)] $($job.Files -join ', ')" }
+        $runArgs = "-PesterManifest '$pester' -ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$($job.ResultPath)' -Files '$($job.Files -join ',')'"
+        # The other kernels' differential test takes fewer random rules, unless the run names a number.
+        $rules = if (-not $job.Whole -and -not $env:LVS_DIFF_RULES) { "LVS_DIFF_RULES=$script:OtherKernelDifferentialRules " }
+        $job | Add-Member Script "$rules$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n"
+        $job | Add-Member TimeoutSeconds 3000
     }
-    $statuses = @(Wait-TestKernel @($jobs.Kernel))
+    $statuses = @(Wait-TestKernel -Kernel $jobs -AtOnce $AtOnce)
     $elapsed = (Get-Date) - $started
-    $passed = 0; $failed = 0; $skipped = 0; $version = $null
     $durations = [ordered]@{}
-    for ($i = 0; $i -lt $jobs.Count; $i++) {
-        $summary = Join-Path $jobs[$i].ResultPath 'pester-summary.json'
+    $results = for ($i = 0; $i -lt $jobs.Count; $i++) {
+        $job = $jobs[$i]
+        $summary = Join-Path $job.ResultPath 'pester-summary.json'
         if (-not (Test-Path $summary)) {
-            Write-Host "Pester in '$($jobs[$i].Kernel.Name)' wrote no summary (exit status $($statuses[$i])): see its output above."
-            $failed++
+            Write-Host "Pester in '$($job.Name)' wrote no summary (exit status $($statuses[$i])): see its output above."
+            [pscustomobject]@{ Kernel = $job.Kernel.Name; Whole = $job.Whole; Passed = 0; Failed = 1; Skipped = 0; Release = $null; Version = $null }
             continue
         }
         $result = Get-Content $summary -Raw | ConvertFrom-Json
-        $passed += [int]$result.Passed
-        $skipped += [int]$result.Skipped
-        $failed += [int]$result.Failed + [int]($statuses[$i] -ne 0 -and $result.Failed -eq 0)
-        $version = $result.IpvsVersion
-        foreach ($property in $result.Durations.PSObject.Properties) { $durations[$property.Name] = $property.Value }
+        foreach ($property in $result.Durations.PSObject.Properties) {
+            if (-not $durations.Contains($property.Name)) { $durations[$property.Name] = [ordered]@{} }
+            $durations[$property.Name][$job.Kernel.Name] = $property.Value
+        }
+        [pscustomobject]@{
+            Kernel = $job.Kernel.Name; Whole = $job.Whole; Release = $result.KernelRelease; Version = $result.IpvsVersion
+            Passed = [int]$result.Passed; Skipped = [int]$result.Skipped; Failed = [int]$result.Failed + [int]($statuses[$i] -ne 0 -and $result.Failed -eq 0)
+        }
     }
-    Write-Host 'Pester files, seconds each:'
-    foreach ($entry in $durations.GetEnumerator() | Sort-Object Value -Descending) { Write-Host ('  {0,7:0.0}  {1}' -f $entry.Value, $entry.Key) }
-    Write-Host ("Kernel: {0}, IPVS {1}; the kernel part took {2:0.0} s" -f $kernelName, $version, $elapsed.TotalSeconds)
-    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+    $names = @($kernels.Name)
+    Write-Host "Pester files, seconds each ($($names -join ', ')):"
+    foreach ($file in $durations.Keys | Sort-Object { $durations[$_].Values | Measure-Object -Maximum | ForEach-Object Maximum } -Descending) {
+        Write-Host ('  {0}  {1}' -f (($names | ForEach-Object { if ($durations[$file].Contains($_)) { '{0,7:0.0}' -f $durations[$file][$_] } else { '      -' } }) -join ' '), $file)
+    }
+    foreach ($group in $results | Group-Object Kernel) {
+        $resolved = $kernels | Where-Object Name -eq $group.Name
+        $release = ($group.Group.Release | Where-Object { $_ } | Select-Object -First 1)
+        $version = ($group.Group.Version | Where-Object { $_ } | Select-Object -First 1)
+        Write-Host ("Kernel {0} ({1}; running {2}, IPVS {3}), {4}: {5} passed, {6} failed, {7} skipped" -f $group.Name, $resolved.Description, $release, $version,
+            $(if ($group.Group[0].Whole) { 'the whole suite' } else { 'the files where kernels differ' }),
+            ($group.Group | Measure-Object Passed -Sum).Sum, ($group.Group | Measure-Object Failed -Sum).Sum, ($group.Group | Measure-Object Skipped -Sum).Sum)
+    }
+    Write-Host ("The kernel part took {0:0.0} s" -f $elapsed.TotalSeconds)
+    [pscustomobject]@{
+        Passed  = [int]($results | Measure-Object Passed -Sum).Sum
+        Failed  = [int]($results | Measure-Object Failed -Sum).Sum
+        Skipped = [int]($results | Measure-Object Skipped -Sum).Sum
+    }
 }
 
 function Get-TrackedChanges {
@@ -124,7 +184,8 @@ function Invoke-TestRun {
         [string] $ResultsOut,
         [string] $Configuration,
         [string] $Filter,
-        [int] $Kernels,
+        [string] $Kernel,
+        [int] $AtOnce,
         [switch] $SkipKernel,
         [switch] $NoBuild
     )
@@ -143,7 +204,7 @@ function Invoke-TestRun {
         Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
     }
     else {
-        $totals += Invoke-PesterTests -ModuleOut $ModuleOut -ResultsOut $ResultsOut -Filter $Filter -Kernels $Kernels
+        $totals += Invoke-PesterTests -ModuleOut $ModuleOut -ResultsOut $ResultsOut -Filter $Filter -Kernel $Kernel -AtOnce $AtOnce
     }
     $treeAfter = Get-TrackedChanges
     $changed = @($treeAfter.Keys + $treeBefore.Keys | Sort-Object -Unique | Where-Object { $treeAfter[$_] -ne $treeBefore[$_] })

@@ -10,6 +10,10 @@ Import-Module (Join-Path $PSScriptRoot '../harness/Harness.psm1')
 $script:TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'openssl', 'procps', 'strace', 'systemd', 'openssh-server', 'openssh-client'
 $script:Repository = Split-Path (Split-Path $PSScriptRoot)
 $script:KernelOut = Join-Path $script:Repository 'out/kernel'
+# The test kernels: Debian 12's own user-mode Linux, and Debian's builds of newer ones, each from its suite.
+$script:UmlSuites = [ordered]@{ '6.1' = 'bookworm'; '6.12' = 'trixie'; '7.2' = 'sid' }
+# Where the newer ones are kept once fetched (outside /tmp, which the guest mounts over).
+$script:KernelCache = Join-Path $script:Repository 'out/kernels'
 # Guest console lines that are the kernel's own chatter, not the job's.
 $script:GuestNoise = '^(SELinux:|mmapper_init|Failed to initialize ubd|Failed to write wtmp|Powering off|reboot: System halted)'
 
@@ -24,20 +28,121 @@ function Test-HostIpvs {
     Test-Path /proc/net/ip_vs
 }
 
-function Get-TestKernelName {
-    if (Test-HostIpvs) { "the host's kernel $(uname -r), in namespaces of its own (network, mount, PID)" }
-    else { 'user-mode Linux (Debian user-mode-linux)' }
-}
-
 function Install-TestPackages([switch] $WithUml) {
     $packages = if ($WithUml) { @('user-mode-linux') + $script:TestPackages } else { $script:TestPackages }
     Install-DebianPackages $packages 'The kernel tests'
 }
 
-function Get-UmlModules {
-    $modules = Get-ChildItem /usr/lib/uml/modules -Directory -ErrorAction Ignore | Sort-Object Name | Select-Object -Last 1
-    if (-not $modules) { throw 'user-mode-linux is installed but /usr/lib/uml/modules has no kernel modules.' }
-    $modules.FullName
+function Get-DebianMirror {
+    # The mirror this machine's own sources name (the newer suites are fetched from it too).
+    $lines = @(Get-ChildItem /etc/apt/sources.list.d -Filter '*.sources' -ErrorAction Ignore | Get-Content) + @(Get-Content /etc/apt/sources.list -ErrorAction Ignore)
+    foreach ($line in $lines) {
+        if ($line -match '^URIs:\s*(\S+)' -and $Matches[1] -notmatch 'security') { return $Matches[1] }
+        if ($line -match '^deb\s+(\[[^\]]*\]\s+)?(\S+)\s+\S+' -and $Matches[2] -notmatch 'security') { return $Matches[2] }
+    }
+    'http://deb.debian.org/debian'
+}
+
+<#
+.SYNOPSIS
+    Fetches Debian's user-mode Linux build of a newer suite into Folder without installing anything: the
+    package and sid's glibc (the builds need a newer one than Debian 12's) through a source list of its
+    own, unpacked, the kernel's interpreter and run path set to that glibc (patchelf).
+#>
+function Save-UmlKernel([string] $Version, [string] $Folder) {
+    $suite = $script:UmlSuites[$Version]
+    Install-DebianPackages @('patchelf') "The $Version test kernel (Debian $suite's user-mode Linux, with sid's glibc)"
+    Write-Step "Fetching Debian $suite's user-mode-linux and sid's libc6 to $Folder"
+    $work = "$Folder.partial"
+    Remove-TreeSafely $work
+    $apt = Join-Path $work 'apt'
+    New-Item -ItemType Directory -Force -Path "$apt/lists/partial", "$apt/cache/archives/partial", "$work/debs" | Out-Null
+    $mirror = Get-DebianMirror
+    Set-Content "$apt/sources.list" (@($suite, 'sid') | Sort-Object -Unique | ForEach-Object { "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $_ main" })
+    $options = @('-q', '-o', "Dir::Etc::SourceList=$apt/sources.list", '-o', 'Dir::Etc::SourceParts=/dev/null', '-o', "Dir::State::Lists=$apt/lists",
+        '-o', "Dir::Cache=$apt/cache", '-o', 'APT::Sandbox::User=root')
+    Invoke-Native apt-get ($options + 'update') -TimeoutSeconds 600 | Out-Null
+    if ($LASTEXITCODE) { throw "apt-get update of Debian $suite and sid from $mirror failed (exit status $LASTEXITCODE)." }
+    Push-Location "$work/debs"
+    try { Invoke-Native apt-get ($options + 'download', "user-mode-linux/$suite", 'libc6/sid') -TimeoutSeconds 900 | Out-Null }
+    finally { Pop-Location }
+    $uml = Get-ChildItem "$work/debs" -Filter 'user-mode-linux_*.deb'
+    $libc = Get-ChildItem "$work/debs" -Filter 'libc6_*.deb'
+    if (-not $uml -or -not $libc) { throw "apt-get download of user-mode-linux/$suite and libc6/sid from $mirror failed (exit status $LASTEXITCODE)." }
+    foreach ($package in @{ Deb = $uml; To = 'uml' }, @{ Deb = $libc; To = 'libc' }) {
+        Invoke-Native dpkg-deb @('-x', $package.Deb.FullName, (Join-Path $work $package.To)) -TimeoutSeconds 300
+        if ($LASTEXITCODE) { throw "dpkg-deb could not unpack $($package.Deb.Name)." }
+    }
+    $release = Get-ChildItem "$work/uml/usr/lib/uml/modules" -Directory -ErrorAction Ignore | Select-Object -First 1
+    if (-not $release -or -not $release.Name.StartsWith("$Version.")) {
+        throw "Debian $suite's user-mode-linux ($($uml.Name)) is kernel $(if ($release) { $release.Name } else { 'unknown' }), not $Version."
+    }
+    Invoke-Native patchelf @('--set-interpreter', "$Folder/libc/usr/lib64/ld-linux-x86-64.so.2", '--set-rpath', "$Folder/libc/usr/lib/x86_64-linux-gnu",
+        "$work/uml/usr/bin/linux.uml") -TimeoutSeconds 120
+    if ($LASTEXITCODE) { throw "patchelf could not point $Version's kernel at sid's glibc." }
+    Remove-TreeSafely $apt
+    Remove-TreeSafely "$work/debs"
+    Move-Item $work $Folder
+}
+
+<#
+.SYNOPSIS
+    The user-mode Linux kernel of a version (6.1, 6.12, 7.2): its binary, modules folder, release and boot
+    options. 6.1 is Debian 12's own package (installed); the newer ones are fetched once into out/kernels.
+#>
+function Get-UmlKernel([string] $Version) {
+    if ($Version -eq '6.1') {
+        Install-TestPackages -WithUml
+        $binary = (Get-Command linux.uml -CommandType Application | Select-Object -First 1).Source
+        $modules = Get-ChildItem /usr/lib/uml/modules -Directory -ErrorAction Ignore | Sort-Object Name | Select-Object -Last 1
+        $origin = 'Debian 12''s user-mode-linux'
+    }
+    else {
+        Install-TestPackages
+        $folder = Join-Path $script:KernelCache $Version
+        if (-not (Test-Path (Join-Path $folder 'uml/usr/bin/linux.uml'))) { Save-UmlKernel $Version $folder }
+        $binary = Join-Path $folder 'uml/usr/bin/linux.uml'
+        $modules = Get-ChildItem (Join-Path $folder 'uml/usr/lib/uml/modules') -Directory -ErrorAction Ignore | Select-Object -First 1
+        $origin = "Debian $($script:UmlSuites[$Version])'s user-mode-linux"
+    }
+    if (-not $modules -or -not $modules.Name.StartsWith("$Version.")) {
+        throw "The $Version test kernel's modules are not there ($origin has $(if ($modules) { $modules.Name } else { 'none' }))."
+    }
+    # Newer builds trace their processes with seccomp instead of ptrace, at about twice the speed.
+    $options = @(& grep -q -a -F 'seccomp=<on/auto/off>' $binary; if ($LASTEXITCODE -eq 0) { 'seccomp=on' })
+    [pscustomobject]@{
+        Version     = $Version
+        Release     = $modules.Name
+        Binary      = $binary
+        Modules     = $modules.FullName
+        Options     = $options
+        Description = "user-mode Linux $($modules.Name) ($origin$(if ($options) { ', seccomp' }))"
+    }
+}
+
+<#
+.SYNOPSIS
+    The kernels a run uses, each as Name (what was asked: Host, 6.1, 6.12, 7.2), Uml (Get-UmlKernel's, or
+    null for the host's own) and Description. Without Kernel: the host's own where it has IPVS, otherwise
+    Default. A newer kernel that cannot be fetched is said so, and 6.1 runs in its place.
+#>
+function Resolve-TestKernel([string] $Kernel, [string] $Default = '6.1') {
+    if (-not $Kernel) { $Kernel = if (Test-HostIpvs) { 'Host' } else { $Default } }
+    if ($Kernel -eq 'Host') {
+        if (-not (Test-HostIpvs)) { throw "-Kernel Host: this machine's kernel $(uname -r) has no IPVS (or this is not root); give -Kernel 6.1, 6.12, 7.2 or All." }
+        Install-TestPackages
+        return [pscustomobject]@{ Name = 'Host'; Uml = $null; Description = "the host's kernel $(uname -r), in namespaces of its own (network, mount, PID)" }
+    }
+    $versions = if ($Kernel -eq 'All') { @($script:UmlSuites.Keys) } else { @($Kernel) }
+    foreach ($version in $versions) {
+        try { $uml = Get-UmlKernel $version }
+        catch {
+            if ($version -eq '6.1') { throw }
+            Write-Host "Kernel $($version): not available ($($_.Exception.Message)); its tests run on 6.1 instead."
+            $uml = Get-UmlKernel '6.1'
+        }
+        [pscustomobject]@{ Name = $version; Uml = $uml; Description = $uml.Description }
+    }
 }
 
 function Get-JobEnvironment {
@@ -61,6 +166,8 @@ function Get-JobEnvironment {
 function Start-TestKernel {
     param(
         [Parameter(Mandatory)] [string] $Name,
+        # Resolve-TestKernel's: the host's own, or a user-mode Linux kernel.
+        [Parameter(Mandatory)] [object] $Kernel,
         [Parameter(Mandatory)] [string] $Script,
         [string] $MemorySize = '3G',
         [int] $TimeoutSeconds = 1800,
@@ -76,9 +183,7 @@ function Start-TestKernel {
     # The kernel (or unshare) dies with this process: a killed run leaves no kernel behind.
     # An interactive job keeps the terminal: timeout stays in its process group (--foreground).
     $command = @('setpriv', '--pdeathsig', 'TERM', 'timeout', '--kill-after=20') + @(if ($Interactive) { '--foreground' }) + "$TimeoutSeconds"
-    $hostKernel = Test-HostIpvs
-    Install-TestPackages -WithUml:(-not $hostKernel)
-    if ($hostKernel) {
+    if (-not $Kernel.Uml) {
         $isolate = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/netns && ' +
             'mount -t sysfs sysfs /sys && ip link set lo up && export TMPDIR=/tmp && /bin/sh "$0"; echo $? > "$1"'
         $command += @('unshare', '--net', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--mount-proc', '--', 'sh', '-c', $isolate, $job, $exitFile)
@@ -88,9 +193,9 @@ function Start-TestKernel {
         # their own dies with that child.
         if ($Interactive) { $command += @('unshare', '--pid', '--fork', '--kill-child') }
         # The guest's memory is a file in TMPDIR, deleted as soon as it is made: on tmpfs, as UML wants it.
-        $command += @('env', 'TMPDIR=/dev/shm', 'linux.uml', "mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
+        $command += @('env', 'TMPDIR=/dev/shm', $Kernel.Uml.Binary, "mem=$MemorySize", 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'ro',
             "init=$(Join-Path $PSScriptRoot 'uml-init.sh')", "uml_dir=$folder", "umid=$Name", 'con=null', 'con0=fd:0,fd:1', 'quiet',
-            "LVS_REPO=$script:Repository", "LVS_JOB=$job", "LVS_EXIT=$exitFile", "LVS_MODULES=$(Get-UmlModules)")
+            "LVS_REPO=$script:Repository", "LVS_JOB=$job", "LVS_EXIT=$exitFile", "LVS_MODULES=$($Kernel.Uml.Modules)") + $Kernel.Uml.Options
     }
     if (-not $Interactive) {
         # The job's output goes to its log, which Wait-TestKernel shows as it grows; a guest reading its
@@ -119,20 +224,29 @@ function Show-NewOutput($Kernel, [switch] $Prefix) {
 
 <#
 .SYNOPSIS
-    Waits for started kernels, showing their output as it comes (each line prefixed with its kernel's name
-    when there are several; an interactive one writes to the terminal itself), and returns each one's exit
-    status (-1 when the job did not finish). Each is stopped by its own time limit.
+    Waits for kernels, showing their output as it comes (each line prefixed with its job's name when there
+    are several; an interactive one writes to the terminal itself), and returns each one's exit status (-1
+    when the job did not finish). A Kernel not started yet (Name, Kernel, Script, TimeoutSeconds: what
+    Start-TestKernel takes) starts when fewer than AtOnce run. Each is stopped by its own time limit.
 #>
 function Wait-TestKernel {
-    param([Parameter(Mandatory)] [object[]] $Kernel)
+    param([Parameter(Mandatory)] [object[]] $Kernel, [int] $AtOnce = [int]::MaxValue)
     $prefix = $Kernel.Count -gt 1
+    $started = [System.Collections.Generic.List[object]]::new()
+    $waiting = [System.Collections.Generic.Queue[object]]::new()
+    foreach ($k in $Kernel) { if ($k.PSObject.Properties['Process']) { $started.Add($k) } else { $waiting.Enqueue($k) } }
     try {
         do {
-            $running = @($Kernel | Where-Object { -not $_.Process.HasExited })
+            while ($waiting.Count -and @($started | Where-Object { -not $_.Process.HasExited }).Count -lt $AtOnce) {
+                $next = $waiting.Dequeue()
+                $started.Add((Start-TestKernel -Name $next.Name -Kernel $next.Kernel -Script $next.Script -TimeoutSeconds $next.TimeoutSeconds))
+            }
+            $running = @($started | Where-Object { -not $_.Process.HasExited })
             if ($running) { [void]$running[0].Process.WaitForExit(500) }
-            foreach ($k in $Kernel) { Show-NewOutput $k -Prefix:$prefix }
-        } while ($running)
-        foreach ($k in $Kernel) {
+            foreach ($k in $started) { Show-NewOutput $k -Prefix:$prefix }
+        } while ($running -or $waiting.Count)
+        foreach ($name in $Kernel.Name) {
+            $k = $started | Where-Object Name -eq $name
             $k.Rest += "`n"
             Show-NewOutput $k -Prefix:$prefix
             if ($k.Reader) { $k.Reader.Dispose() }
@@ -147,8 +261,8 @@ function Wait-TestKernel {
     }
     finally {
         # Ctrl+C or an error here: the kernels go too.
-        foreach ($k in $Kernel | Where-Object { -not $_.Process.HasExited }) { $k.Process.Kill($true) }
+        foreach ($k in $started | Where-Object { -not $_.Process.HasExited }) { $k.Process.Kill($true) }
     }
 }
 
-Export-ModuleMember -Function Test-HostIpvs, Get-TestKernelName, Start-TestKernel, Wait-TestKernel
+Export-ModuleMember -Function Test-HostIpvs, Resolve-TestKernel, Start-TestKernel, Wait-TestKernel

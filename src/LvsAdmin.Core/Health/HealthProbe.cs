@@ -104,6 +104,8 @@ namespace LvsAdmin.Health
         /// <summary>Probes one real server at <paramref name="probePort"/>; the result names it by its own port.</summary>
         public async Task<LvsHealthResult> ProbeAsync(string service, IPAddress address, ushort port, ushort probePort, CancellationToken cancellation)
         {
+            if (probePort == 0 && _options.Check != LvsHealthCheck.Script)
+                throw new ArgumentException($"{service} -> {Addresses.FormatEndpoint(address, port)} has port 0 (it serves a firewall-mark or port-0 service): give the port to check (-Port, or Port in the configuration).");
             var result = new LvsHealthResult { Service = service, Address = address, Port = port, Check = _options.Check };
             var endpoint = new IPEndPoint(address, probePort);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -169,6 +169,49 @@ namespace LvsAdmin.Health
             return round;
         }
 
+        /// <summary>
+        /// The servers of a watched service as the table has them now: those not watched (added since the watch
+        /// began, or added again after another hand removed them) join it as at its start, up, or held down at
+        /// once with InitialState Down. Their events say they joined.
+        /// </summary>
+        public WatchRound Admit(IEnumerable<LvsRealServer> inTable, DateTime now)
+        {
+            var round = new WatchRound();
+            foreach (var entry in inTable)
+            {
+                var server = _servers.Find(s => s.Configured.Service == entry.Service && s.Configured.HasEndpointOf(entry));
+                if (server is { Gone: false })
+                    continue;
+                if (server is null)
+                {
+                    server = new WatchedRealServer(entry, LvsHealthState.Unknown, entry.Weight);
+                    _servers.Add(server);
+                }
+                else
+                {
+                    server.Gone = false;
+                    server.State = LvsHealthState.Unknown;
+                    server.Failures = server.Successes = 0;
+                    server.CheckFailing = false;
+                    server.CheckWeight = null;
+                    server.UpSince = null;
+                    server.Reconfigure(entry);
+                    server.TableWeight = entry.Weight;
+                }
+                if (_options.InitialState == LvsHealthState.Down)
+                {
+                    TakeDown(round, server, entry, now, "new in the table: now watched, and held down until it passes its checks");
+                }
+                else
+                {
+                    server.State = LvsHealthState.Up;
+                    round.Events.Add(Event(server, LvsHealthState.Unknown, now, null, "new in the table: now watched"));
+                }
+            }
+            KeepQuorum(round, now);
+            return round;
+        }
+
         /// <summary>Makes known whether a service's sorry server is in the table: found there at the start, or a move of it not made.</summary>
         public void SorryServerMoved(string service, bool isIn)
         {
@@ -239,6 +282,7 @@ namespace LvsAdmin.Health
                 {
                     var was = server.State;
                     server.Gone = true;
+                    server.TableWeight = null;
                     round.Events.Add(Event(server, was, now, null, "no longer in the table: another writer removed it; no longer watched"));
                     continue;
                 }

@@ -63,7 +63,7 @@ namespace LvsAdmin.Ipvs
                     "The kernel has no IP Virtual Server: the IPVS generic netlink family does not exist. Load it with 'modprobe ip_vs' (as root), or use a kernel built with CONFIG_IP_VS.");
                 var client = new IpvsClient(connection, family, namespacePath);
                 // IPVS answers even reads only with CAP_NET_ADMIN: find out now, with the cheapest request.
-                client.GetInfo();
+                client.GetVersionAndSize();
                 return client;
             }
             catch
@@ -73,7 +73,45 @@ namespace LvsAdmin.Ipvs
             }
         }
 
-        public LvsInfo GetInfo() =>
+        /// <summary>
+        /// The IPVS version and connection table size, and from 7.1 what /proc/net/ip_vs_status shows (that file
+        /// came with the tables that grow and shrink, whose size GET_INFO then reports as it is now).
+        /// </summary>
+        public LvsInfo GetInfo()
+        {
+            var info = GetVersionAndSize();
+            var (exists, text) = NetworkNamespace.Run(_namespacePath, () =>
+            {
+                if (!System.IO.File.Exists(IpvsStatus.Path))
+                    return (false, (string?)null);
+                try
+                {
+                    return (true, System.IO.File.ReadAllText(IpvsStatus.Path));
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Readable by root only (0440): the rest still knows the size is the current one.
+                    return (true, null);
+                }
+            });
+            if (!exists)
+                return info;
+            var status = text is null ? null : IpvsStatus.Parse(text);
+            return new LvsInfo(info.Version, info.ConnectionTableSize)
+            {
+                ConnectionTableSizeIsCurrent = true,
+                Connections = status?.Connections,
+                ConnectionBuckets = status?.ConnectionBuckets,
+                ConnectionLoadFactor = status?.ConnectionLoadFactor,
+                LongestConnectionChain = status?.LongestConnectionChain,
+                Services = status?.Services,
+                ServiceBuckets = status?.ServiceBuckets,
+                ServiceLoadFactor = status?.ServiceLoadFactor,
+                LongestServiceChain = status?.LongestServiceChain,
+            };
+        }
+
+        private LvsInfo GetVersionAndSize() =>
             Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
 
         // At most this many reads of /proc/net/ip_vs to see every place where a dump may have skipped services.

@@ -1,6 +1,9 @@
 namespace LvsAdmin
 {
-    /// <summary>What `ipvsadm -L` prints in its first line: the IPVS version and the connection table size.</summary>
+    /// <summary>
+    /// What `ipvsadm -L` prints in its first line, the IPVS version and the connection table size, and where
+    /// the kernel has /proc/net/ip_vs_status (7.1 and later) what that shows.
+    /// </summary>
     public sealed class LvsInfo
     {
         public LvsInfo(string version, uint connectionTableSize)
@@ -12,6 +15,36 @@ namespace LvsAdmin
         public string Version { get; }
 
         public uint ConnectionTableSize { get; }
+
+        /// <summary>
+        /// Whether ConnectionTableSize is the table's size now (7.1 and later: the table grows and shrinks with the
+        /// connections) rather than the most it can be (before 7.1).
+        /// </summary>
+        public bool ConnectionTableSizeIsCurrent { get; init; }
+
+        /// <summary>The namespace's connections (7.1 and later; null before).</summary>
+        public int? Connections { get; init; }
+
+        /// <summary>The connection table's buckets now (7.1 and later).</summary>
+        public int? ConnectionBuckets { get; init; }
+
+        /// <summary>The connection table's load factor, a power of two (the conn_lfactor setting it was sized by).</summary>
+        public int? ConnectionLoadFactor { get; init; }
+
+        /// <summary>The most connections in one bucket (7 stands for 7 or more; 0 with none).</summary>
+        public int? LongestConnectionChain { get; init; }
+
+        /// <summary>The namespace's virtual services (7.1 and later).</summary>
+        public int? Services { get; init; }
+
+        /// <summary>The service table's buckets now (7.1 and later).</summary>
+        public int? ServiceBuckets { get; init; }
+
+        /// <summary>The service table's load factor (the svc_lfactor setting it was sized by).</summary>
+        public int? ServiceLoadFactor { get; init; }
+
+        /// <summary>The most services in one bucket (7 stands for 7 or more; 0 with none).</summary>
+        public int? LongestServiceChain { get; init; }
 
         /// <summary>The kernel's encoding 0xMMmmpp as text (0x010201 is 1.2.1).</summary>
         public static string FormatVersion(uint version) =>

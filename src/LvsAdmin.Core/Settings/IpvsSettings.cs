@@ -19,7 +19,8 @@ namespace LvsAdmin.Settings
 
         private enum Kind { Integer, Switch, PowerOfTwo, Long, Threshold, Text }
 
-        private sealed record Definition(Kind Kind, long Minimum, long Maximum, string Description);
+        /// <summary>A setting's type, range and description; Since: the kernel version that brought it, where that is newer than 6.1.</summary>
+        private sealed record Definition(Kind Kind, long Minimum, long Maximum, string Description, string? Since = null);
 
         private static Definition Switch(string description) => new(Kind.Switch, 0, 1, "0 or 1: " + description);
 
@@ -34,6 +35,8 @@ namespace LvsAdmin.Settings
             ["am_droprate"] = AtLeast(0, "drop_packet in mode 3 drops one packet in this many. Default 10."),
             ["backup_only"] = Switch("a director whose backup sync daemon runs stops balancing traffic itself, against loops with direct routing and tunnels. Default 0."),
             ["cache_bypass"] = Switch("with no real server available, packets go straight to their destination (through a route) instead of being dropped. Default 0."),
+            ["conn_lfactor"] = Range(-8, 8, "the connection hash table's load factor, as a power of two (connections per bucket = 2^value): the table grows and shrinks with the connections; a lower value makes it larger, with fewer collisions. Default -4.") with { Since = "7.1" },
+            ["conn_max"] = AtLeast(0, "the most connections this namespace may have; an unprivileged namespace's own administrator can lower it, or raise it up to the limit the namespace was created with. Default: the platform's limit at first, the first namespace's value in new ones.") with { Since = "7.2" },
             ["conn_reuse_mode"] = Range(0, 3, "what a new connection that reuses a client port gets: 1 schedules it afresh when that is safe (its server removed, TIME_WAIT with NAT), 2 also from FIN_WAIT (direct routing), 0 keeps the old server. Default 1."),
             ["conntrack"] = Switch("keep netfilter connection-tracking entries for IPVS connections, as iptables state matches and NAT of IPVS traffic need. Default 0."),
             ["debug_level"] = Range(0, 12, "how much IPVS logs to the kernel log (kernels built with CONFIG_IP_VS_DEBUG); read-only outside the initial namespace."),
@@ -55,6 +58,7 @@ namespace LvsAdmin.Settings
             ["sloppy_tcp"] = Switch("create connections from any TCP packet, not only SYN, so that a standby director can take over connections. Default 0."),
             ["snat_reroute"] = Switch("route the replies of NAT connections again after their source address is rewritten (for policy routing on the virtual address). Default 1."),
             ["sync_persist_mode"] = Switch("for persistent services, sync only the persistence templates, not every connection, to cut sync traffic. Default 0."),
+            ["svc_lfactor"] = Range(-8, 8, "the service hash table's load factor, as a power of two (services per bucket = 2^value): the table grows and shrinks between 16 and 2^20 buckets with the services. Default -3.") with { Since = "7.1" },
             ["sync_ports"] = new(Kind.PowerOfTwo, 1, 65536, "a power of two: the threads and UDP ports (port, port+1, ...) the master sync daemon sends with. Default 1."),
             ["sync_qlen_max"] = new(Kind.Long, 1, long.MaxValue, "the most sync messages queued for sending; beyond it new ones are dropped. Default: a share of memory."),
             ["sync_refresh_period"] = AtLeast(0, "seconds after which an unchanged connection's state is synced again; 0 syncs by sync_threshold instead. Default 0."),
@@ -63,6 +67,9 @@ namespace LvsAdmin.Settings
             ["sync_threshold"] = new(Kind.Threshold, 0, int.MaxValue, "two numbers, threshold and period: a connection is synced when it has received threshold packets, and again every period packets (threshold below period, or period 0). Default 3 50."),
             ["sync_version"] = Switch("the sync message format: 1 (kernels since 2.6.39), or 0 for older backups. Default 1."),
         };
+
+        /// <summary>The kernel version that brought a setting LvsAdmin knows, where that is newer than 6.1; otherwise null.</summary>
+        public static string? Since(string name) => Known.TryGetValue(name, out var definition) ? definition.Since : null;
 
         /// <summary>Every IPVS setting the namespace's kernel has, by name.</summary>
         public static List<LvsSetting> Read(string? networkNamespace)
