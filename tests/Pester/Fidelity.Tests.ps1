@@ -11,6 +11,8 @@ BeforeAll {
     }
 }
 
+AfterAll { Reset-IpvsTable }
+
 Describe 'An empty match upstream acts on nothing' {
     BeforeEach {
         Reset-IpvsTable

@@ -68,7 +68,7 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
         # every file there, it sees only the run's own /run/netns (Sandbox above sees none of the operator's).
         $run = Invoke-BuildScript @('Test', '-NoBuild', '-PesterFilter', '^(LvsInfo|Namespace)\.')
         $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
-        ($run.Output | Where-Object { $_ -match "^==> Pester in the host's kernel .*, in namespaces of its own \(network, mount, PID\)$" }) | Should -HaveCount 1
+        ($run.Output | Where-Object { $_ -match "^==> Pester in Host: the host's kernel .*, in namespaces of its own \(network, mount, PID\)$" }) | Should -HaveCount 1
         $closing = $run.Output | Where-Object { $_ -match '^\d+ passed, \d+ failed, \d+ skipped$' }
         $closing | Should -HaveCount 1
         $closing | Should -Match '^[1-9]\d* passed, 0 failed, 0 skipped$'

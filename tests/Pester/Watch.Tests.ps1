@@ -252,12 +252,14 @@ Describe 'A watch of a whole service: -Service alone, or a service object from t
         Reset-WatchedTable
         Invoke-Ipvsadm -d -t 10.99.9.1:80 -r 10.99.23.2:80
         Stop-Server 3
+        Stop-Server 2
         $job = Start-ThreadJob {
             Import-Module $using:env:LVSADMIN_MODULE
             Watch-LvsRealServer -Service 'TCP 10.99.9.1:80' -Tcp -Interval 0.5 -Fall 1 -Rise 1 -Timeout 0.5 -Duration 120
         }
-        # Another writer adds a server that is down, then the watch sees it come up.
-        Start-Sleep -Seconds 2
+        # The watch runs once it holds the stopped server 2 down; then another writer adds a server that is down.
+        $script:running = Wait-LvsResult -Probe { Get-Weight 10.99.22.2 } -Done { $args[0] -eq 0 } -Seconds 60
+        Start-Server 2
         Invoke-Ipvsadm -a -t 10.99.9.1:80 -r 10.99.23.2:80 -m -w 4
         $script:joinedDown = Wait-LvsResult -Probe { Get-Weight 10.99.23.2 } -Done { $args[0] -eq 0 } -Seconds 30
         Start-Server 3
@@ -285,7 +287,9 @@ Describe 'A watch of a whole service: -Service alone, or a service object from t
         $script:againDown | Should -Be 0
         @($script:events | Where-Object { "$($_.Address)" -eq '10.99.21.2' } | ForEach-Object { "$($_.PreviousState)->$($_.State) $($_.Weight)/$($_.ConfiguredWeight)" }) |
             Should -Be @('Up->Unknown /3', 'Unknown->Up 5/5', 'Up->Down 0/5')
-        @($script:events | Where-Object { "$($_.Address)" -eq '10.99.22.2' }) | Should -BeNullOrEmpty
+        $script:running | Should -Be 0
+        @($script:events | Where-Object { "$($_.Address)" -eq '10.99.22.2' } | ForEach-Object { "$($_.PreviousState)->$($_.State) $($_.Weight)/$($_.ConfiguredWeight)" }) |
+            Should -Be @('Up->Down 0/4', 'Down->Up 4/4')
         $script:watchErrors | Should -BeNullOrEmpty
     }
 

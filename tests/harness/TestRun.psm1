@@ -11,12 +11,13 @@ $script:PesterVersion = '6.2.0'
 $script:Durations = Import-PowerShellDataFile (Join-Path $script:Root 'tests/Pester/Durations.psd1')
 # When several kernels run, the whole suite runs on the first of these among them (the fastest) and the
 # files where kernels differ run on every one: the differential test against ipvsadm (with fewer random
-# rules), defaults and limits, settings and info, namespaces, traffic and the sync daemon; the oldest
-# kernel also runs the listings under churn, whose proof (the order of the walk) holds before 7.1.
+# rules), defaults and limits, settings and info, namespaces, traffic and the sync daemon; the newest of
+# them before 7.1 also runs the listings under churn, whose proof (the order of the walk) holds before 7.1.
 $script:WholeSuiteOrder = '7.2', '6.12', '6.1', 'Host'
 $script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsInfo.Tests.ps1', 'Namespace.Tests.ps1',
     'Settings.Tests.ps1', 'Traffic.Tests.ps1'
-$script:OldestKernelFiles = @('SharedTable.Tests.ps1')
+$script:WalkProofKernels = '6.12', '6.1'
+$script:WalkProofFiles = @('SharedTable.Tests.ps1')
 $script:OtherKernelDifferentialRules = 400
 
 function Get-PesterManifest {
@@ -73,10 +74,10 @@ function Split-PesterFiles([string[]] $Files, [int] $Count, [string] $Kernel) {
 #>
 function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
     $whole = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name } | Select-Object -First 1
-    $oldest = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name -and $_ -ne $whole } | Select-Object -Last 1
+    $walkProof = $script:WalkProofKernels | Where-Object { $_ -in $Kernels.Name -and $_ -ne $whole } | Select-Object -First 1
     $parts = foreach ($kernel in $Kernels) {
         $own = if ($kernel.Name -eq $whole) { $Files }
-        else { @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $oldest -and $_ -in $script:OldestKernelFiles) }) }
+        else { @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $walkProof -and $_ -in $script:WalkProofFiles) }) }
         if ($own) {
             [pscustomobject]@{ Kernel = $kernel; Files = @($own); Whole = $kernel.Name -eq $whole; Seconds = ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum }
         }
@@ -151,7 +152,7 @@ function Invoke-PesterTests {
         $release = ($group.Group.Release | Where-Object { $_ } | Select-Object -First 1)
         $version = ($group.Group.Version | Where-Object { $_ } | Select-Object -First 1)
         Write-Host ("Kernel {0} ({1}; running {2}, IPVS {3}), {4}: {5} passed, {6} failed, {7} skipped" -f $group.Name, $resolved.Description, $release, $version,
-            $(if ($group.Group[0].Whole) { 'the whole suite' } else { 'the files where kernels differ' }),
+            $(if ($group.Group[0].Whole) { 'every file of the run' } else { 'the files where kernels differ' }),
             ($group.Group | Measure-Object Passed -Sum).Sum, ($group.Group | Measure-Object Failed -Sum).Sum, ($group.Group | Measure-Object Skipped -Sum).Sum)
     }
     Write-Host ("The kernel part took {0:0.0} s" -f $elapsed.TotalSeconds)

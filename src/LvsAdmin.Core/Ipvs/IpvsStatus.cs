@@ -13,7 +13,7 @@ namespace LvsAdmin.Ipvs
     public sealed record IpvsStatus(int Connections, int ConnectionBuckets, int ConnectionLoadFactor, int LongestConnectionChain,
         int Services, int ServiceBuckets, int ServiceLoadFactor, int LongestServiceChain)
     {
-        public const string Path = "/proc/net/ip_vs_status";
+        public const string Path = "/proc/thread-self/net/ip_vs_status";
 
         private static readonly Regex Line = new(@"^(?<key>[^:\t]+):\t(?<value>.*)$", RegexOptions.CultureInvariant);
         private static readonly Regex Buckets = new(@"^(?<size>-?\d+) \((?<bits>-?\d+) bits, lfactor (?<lfactor>-?\d+)\)$", RegexOptions.CultureInvariant);
