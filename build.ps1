@@ -14,8 +14,9 @@
     Sandbox  Boots a test kernel (-Kernel, 6.1 by default) and opens pwsh with LvsAdmin imported (or runs -Command).
     Bench    In a test kernel (-Kernel, 6.1 by default), times LvsAdmin against ipvsadm on generated tables (-Services,
              -RealServers), then at scale (-ScaleServices, -ScaleRealServers, -ScaleConnections: time
-             and peak memory of each step in a new pwsh); prints the figures and writes
-             out/bench/bench.json. Asserts nothing.
+             and peak memory of each step in a new pwsh), then Watch-LvsRealServer beside keepalived's
+             checkers (-Checkers: real servers checked every second; death and return times, CPU,
+             memory); prints the figures and writes out/bench/bench.json. Asserts nothing.
     Fuzz     AFL++ (from Debian) over SharpFuzz-instrumented code, -Seconds per target: the netlink decoder
              (seeded with the golden captures' replies), the rule parser and the /proc connection parser
              (seeded from tests/LvsAdmin.Fuzz/Seeds). Findings go to out/fuzz/; each crash or hang is
@@ -78,6 +79,10 @@ param(
     [string[]] $ScaleRealServers = @(1000, 10000),
     [string[]] $ScaleConnections = @(10000, 100000),
 
+    # Bench: Watch-LvsRealServer beside keepalived's checkers (Debian's keepalived, installed), with these
+    # many real servers checked every second: detection and return times, CPU and memory (empty: skipped).
+    [string[]] $Checkers = @(10, 1000),
+
     # Fuzz: how long each target is fuzzed.
     [int] $Seconds = 120,
 
@@ -133,7 +138,7 @@ switch ($Task) {
         & $build
         if ($Kernel -eq 'All') { throw 'Bench runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
         $status = Invoke-Bench -Kernel $Kernel -Repository $PSScriptRoot -Out $Out -ModuleOut $ModuleOut -Services $Services -RealServers $RealServers `
-            -ScaleServices $ScaleServices -ScaleRealServers $ScaleRealServers -ScaleConnections $ScaleConnections
+            -ScaleServices $ScaleServices -ScaleRealServers $ScaleRealServers -ScaleConnections $ScaleConnections -Checkers $Checkers
     }
     'Fuzz' {
         Import-Module (Join-Path $PSScriptRoot 'tests/LvsAdmin.Fuzz/Fuzz.psm1')

@@ -47,6 +47,34 @@ Describe 'Get-LvsSetting and Set-LvsSetting' {
         $failed[0].Exception.Message | Should -BeLike "*$($readOnly.Name)*read-only*"
     }
 
+    It 'in a namespace of an unprivileged user namespace, ReadOnly is what the kernel allows there, and a read-only setting is refused' {
+        # The kernel makes some settings read-only where the network namespace belongs to a user namespace
+        # other than the first (7.1's load factors among them): pwsh in such a pair, root only inside.
+        $probe = Join-Path ([IO.Path]::GetTempPath()) 'lvsadmin-test-unprivileged.ps1'
+        Set-Content $probe @'
+Import-Module $env:LVSADMIN_MODULE
+$settings = @(Get-LvsSetting | ForEach-Object { [pscustomobject]@{ Name = $_.Name; ReadOnly = $_.ReadOnly; Writable = (stat -c %A "/proc/sys/net/ipv4/vs/$($_.Name)") -match 'w' } })
+$refused = $settings | Where-Object ReadOnly | Select-Object -First 1 | ForEach-Object {
+    try { Set-LvsSetting $_.Name 1 -ErrorAction Stop; 'written' } catch { $_.FullyQualifiedErrorId }
+}
+[pscustomobject]@{ Files = @(Get-ChildItem /proc/sys/net/ipv4/vs -Name -ErrorAction Ignore).Count; Settings = $settings; Refused = $refused } | ConvertTo-Json -Depth 3
+'@
+        $pwsh = [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')
+        $output = unshare --user --map-root-user --net -- @pwsh -NoProfile -NonInteractive -File $probe 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $inside = ($output -join "`n") | ConvertFrom-Json
+        # Some kernels (6.1) show such a namespace no IPVS settings at all; LvsAdmin then lists none either.
+        @($inside.Settings).Count | Should -Be $inside.Files
+        if ($inside.Files) {
+            foreach ($setting in $inside.Settings) { $setting.ReadOnly | Should -Be (-not $setting.Writable) -Because $setting.Name }
+            @($inside.Settings | Where-Object ReadOnly).Count | Should -BeGreaterThan 0
+            $inside.Refused | Should -Be 'SettingReadOnly,LvsAdmin.Commands.SetLvsSettingCommand'
+        }
+        if ([version]((uname -r) -replace '^(\d+\.\d+).*', '$1') -ge [version]'7.1') {
+            ($inside.Settings | Where-Object Name -in 'conn_lfactor', 'svc_lfactor').ReadOnly | Should -Be @($true, $true)
+        }
+    }
+
     It 'writes what sysctl then shows, in that namespace only' {
         $root = Get-SysctlLines
         $written = Set-LvsSetting expire_nodest_conn $true -NetworkNamespace lvsadmin-test-settings -PassThru

@@ -23,14 +23,16 @@ function Invoke-Bench {
         [Parameter(Mandatory)] [string] $Out,
         [Parameter(Mandatory)] [string] $ModuleOut,
         [string[]] $Services, [int] $RealServers,
-        [string[]] $ScaleServices, [string[]] $ScaleRealServers, [string[]] $ScaleConnections
+        [string[]] $ScaleServices, [string[]] $ScaleRealServers, [string[]] $ScaleConnections, [string[]] $Checkers
     )
     $benchOut = Join-Path $Out 'bench'
     New-Item -ItemType Directory -Force -Path $benchOut | Out-Null
     Install-DebianPackages @('time', 'ipvsadm', 'iproute2') 'The benchmark'
+    $checkerSizes = Join-Sizes $Checkers
+    if ($checkerSizes) { Install-DebianPackages @('keepalived') 'The comparison with keepalived''s checkers' }
     $runner = Join-Path $PSScriptRoot 'Invoke-LvsBench.ps1'
     $benchArgs = "-ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$benchOut' -Services '$(Join-Sizes $Services)' -RealServers $RealServers" +
-        " -ScaleServices '$(Join-Sizes $ScaleServices)' -ScaleRealServers '$(Join-Sizes $ScaleRealServers)' -ScaleConnections '$(Join-Sizes $ScaleConnections)'"
+        " -ScaleServices '$(Join-Sizes $ScaleServices)' -ScaleRealServers '$(Join-Sizes $ScaleRealServers)' -ScaleConnections '$(Join-Sizes $ScaleConnections)' -Checkers '$checkerSizes'"
     # The kernel's floor for adds and dumps: the minimal batched C sender beside the repository.
     $floorSource = Join-Path $Repository '../shared/tools/ipvs-floor.c'
     if (Test-Path $floorSource) {

@@ -25,7 +25,9 @@ param(
     # one service with this many real servers, and connection tables of this many entries.
     [string] $ScaleServices = '',
     [string] $ScaleRealServers = '',
-    [string] $ScaleConnections = ''
+    [string] $ScaleConnections = '',
+    # Watch-LvsRealServer beside keepalived's checkers, with these many real servers (comma-separated; empty: none).
+    [string] $Checkers = ''
 )
 
 Import-Module $ModuleManifest -ErrorAction Stop
@@ -421,3 +423,7 @@ if ($scale) {
     $scaleGrowth | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
 }
 Write-Host "Peak working set of the benchmark process (all sizes, in-process runs): $peak MB"
+if ($Checkers) {
+    $checkerRows = & (Join-Path $PSScriptRoot 'CheckerBench.ps1') -Counts ($Checkers -split ',') -ModuleManifest $ModuleManifest -Work $work
+    $checkerRows | ConvertTo-Json | Set-Content (Join-Path $ResultPath 'checkers.json')
+}
