@@ -46,6 +46,13 @@ while (1) {
 }
 '@
 
+function Start-InNamespace([string] $Namespace, [string[]] $Command, [string] $Log) {
+    # A process in the namespace, its arguments passed as they are, its output to Log.
+    $start = [Diagnostics.ProcessStartInfo]::new('sh')
+    foreach ($argument in @('-c', 'exec "$@" >"$0" 2>&1', $Log, 'ip', 'netns', 'exec', $Namespace) + $Command) { $start.ArgumentList.Add($argument) }
+    [Diagnostics.Process]::Start($start)
+}
+
 function Get-ServerAddress([int] $Index) { "10.211.$([math]::Floor($Index / 250)).$($Index % 250 + 1)" }
 
 function New-BenchNetwork([int] $Count) {
@@ -68,7 +75,15 @@ function New-BenchNetwork([int] $Count) {
     Set-Content $list $addresses
     $script:down = Join-Path $Work 'down.txt'
     Set-Content $script:down ''
-    $script:servers = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-bench-rs', 'bash', '-c', "ulimit -n 8192; exec perl '$listener' '$list' '$script:down'" -PassThru
+    $errors = Join-Path $Work 'listeners.log'
+    $script:servers = Start-InNamespace lvsadmin-bench-rs @('bash', '-c', "ulimit -n 8192; exec perl '$listener' '$list' '$script:down'") $errors
+    # Ready once the last address answers from the director's side.
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    do {
+        if ($script:servers.HasExited -or $clock.Elapsed.TotalSeconds -gt 60) { throw "The real servers' listener did not come up: $(Get-Content $errors -Raw)" }
+        Start-Sleep -Milliseconds 200
+        ip netns exec lvsadmin-bench-lb bash -c "exec 3<>/dev/tcp/$($addresses[-1])/80" 2>$null
+    } while ($LASTEXITCODE -ne 0)
     $addresses
 }
 
@@ -114,8 +129,7 @@ function Start-Keepalived([string[]] $Addresses) {
     }
     Set-Content $conf "global_defs {`n    router_id lvsadmin-bench`n}`nvirtual_server 10.212.0.1 80 {`n    delay_loop 1`n    lb_algo wlc`n    lb_kind NAT`n    protocol TCP`n$($servers -join "`n")`n}"
     New-Item -ItemType Directory -Force -Path /run/keepalived | Out-Null
-    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-bench-lb', 'keepalived', '-n', '-l', '-D', '-C', '-f', $conf,
-        '-p', '/run/keepalived/bench.pid', '-c', '/run/keepalived/bench-checkers.pid' -RedirectStandardOutput (Join-Path $Work 'keepalived.log') -PassThru | Out-Null
+    Start-InNamespace lvsadmin-bench-lb @('keepalived', '-n', '-l', '-D', '-C', '-f', $conf, '-p', '/run/keepalived/bench.pid', '-c', '/run/keepalived/bench-checkers.pid') (Join-Path $Work 'keepalived.log') | Out-Null
     # keepalived makes the service itself: ready once every server is in the table.
     $clock = [Diagnostics.Stopwatch]::StartNew()
     while (@(Get-LvsRealServer -Service $service -NetworkNamespace lvsadmin-bench-lb -ErrorAction SilentlyContinue).Count -lt $Addresses.Count) {
@@ -128,7 +142,7 @@ function Start-Watch([string[]] $Addresses) {
     @("-A -t 10.212.0.1:80 -s wlc") + ($Addresses | ForEach-Object { "-a -t 10.212.0.1:80 -r ${_}:80 -m -w $weight" }) | Import-LvsRules -NetworkNamespace lvsadmin-bench-lb
     $script = Join-Path $Work 'watch.ps1'
     Set-Content $script "Import-Module '$ModuleManifest'; Watch-LvsRealServer -Service '$service' -Tcp -Interval 1 -Fall 2 -Rise 1 -Timeout 1 -ThrottleLimit 256 | Out-Null"
-    Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-bench-lb', ([Environment]::ProcessPath), (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script -PassThru | Out-Null
+    Start-InNamespace lvsadmin-bench-lb @(([Environment]::ProcessPath), (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script) (Join-Path $Work 'watch.log') | Out-Null
 }
 
 $rows = foreach ($count in $Counts) {
