@@ -40,6 +40,15 @@ $version = try { (Get-LvsInfo).Version } catch { "unavailable: $_" }
 $durations = [ordered]@{}
 foreach ($container in $result.Containers) { $durations[(Split-Path "$($container.Item)" -Leaf)] = [math]::Round($container.Duration.TotalSeconds, 1) }
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+# What failed, named again after the long log: a CI run's output may be kept only in part.
+$failures = @(
+    foreach ($item in @($result.Failed) + @($result.FailedBlocks) + @($result.FailedContainers)) {
+        $name = if ($item.PSObject.Properties['ExpandedPath']) { $item.ExpandedPath } else { "$($item.Item)" }
+        $message = @($item.ErrorRecord | ForEach-Object { "$($_.Exception.Message)" -split "`n" | Select-Object -First 1 }) -join '; '
+        if (-not $message) { $message = 'its block failed' }
+        "${name}: $message"
+    }
+)
 [ordered]@{
     Passed      = $result.PassedCount
     Failed      = $failed
@@ -47,5 +56,6 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     IpvsVersion = $version
     KernelRelease = "$(uname -r)"
     Durations   = $durations
+    Failures    = $failures
 } | ConvertTo-Json | Set-Content (Join-Path $ResultPath 'pester-summary.json')
 exit ([int]($failed -gt 0 -or $result.Result -ne 'Passed'))

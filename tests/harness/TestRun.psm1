@@ -139,6 +139,7 @@ function Invoke-PesterTests {
         }
         [pscustomobject]@{
             Kernel = $job.Kernel.Name; Whole = $job.Whole; Release = $result.KernelRelease; Version = $result.IpvsVersion
+            Failures = @($result.Failures | Where-Object { $_ })
             Passed = [int]$result.Passed; Skipped = [int]$result.Skipped; Failed = [int]$result.Failed + [int]($statuses[$i] -ne 0 -and $result.Failed -eq 0)
         }
     }
@@ -154,6 +155,9 @@ function Invoke-PesterTests {
         Write-Host ("Kernel {0} ({1}; running {2}, IPVS {3}), {4}: {5} passed, {6} failed, {7} skipped" -f $group.Name, $resolved.Description, $release, $version,
             $(if ($group.Group[0].Whole) { 'every file of the run' } else { 'the files where kernels differ' }),
             ($group.Group | Measure-Object Passed -Sum).Sum, ($group.Group | Measure-Object Failed -Sum).Sum, ($group.Group | Measure-Object Skipped -Sum).Sum)
+    }
+    foreach ($result in $results | Where-Object { $_.PSObject.Properties['Failures'] -and $_.Failures }) {
+        $result.Failures | ForEach-Object { Write-Host "Failed on kernel $($result.Kernel): $_" }
     }
     Write-Host ("The kernel part took {0:0.0} s" -f $elapsed.TotalSeconds)
     [pscustomobject]@{
