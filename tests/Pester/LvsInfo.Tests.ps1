@@ -1,5 +1,6 @@
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
 }
 
 Describe 'Get-LvsInfo' {
@@ -19,7 +20,7 @@ Describe 'Get-LvsInfo' {
             $info = Get-LvsInfo -NetworkNamespace lvsadmin-test-info
             (ip netns exec lvsadmin-test-info ipvsadm -Ln)[0] | Should -Be "IP Virtual Server version $($info.Version) (size=$($info.ConnectionTableSize))"
             $status = @(ip netns exec lvsadmin-test-info cat /proc/net/ip_vs_status 2>$null)
-            if ([version]((uname -r) -replace '^(\d+\.\d+).*', '$1') -ge [version]'7.1') {
+            if ((Get-KernelVersion) -ge [version]'7.1') {
                 $info.ConnectionTableSizeIsCurrent | Should -BeTrue
                 $info.Services | Should -Be 4
                 $info.Connections | Should -Be 0

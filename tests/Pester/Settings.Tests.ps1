@@ -70,7 +70,7 @@ $refused = $settings | Where-Object ReadOnly | Select-Object -First 1 | ForEach-
             @($inside.Settings | Where-Object ReadOnly).Count | Should -BeGreaterThan 0
             $inside.Refused | Should -Be 'SettingReadOnly,LvsAdmin.Commands.SetLvsSettingCommand'
         }
-        if ([version]((uname -r) -replace '^(\d+\.\d+).*', '$1') -ge [version]'7.1') {
+        if ((Get-KernelVersion) -ge [version]'7.1') {
             ($inside.Settings | Where-Object Name -in 'conn_lfactor', 'svc_lfactor').ReadOnly | Should -Be @($true, $true)
         }
     }
@@ -136,8 +136,7 @@ $refused = $settings | Where-Object ReadOnly | Select-Object -First 1 | ForEach-
         @{ Name = 'conn_max'; Since = '7.2'; Good = 50000; Bad = -1 }
     ) {
         $release = uname -r
-        $kernel = [version]($release -replace '^(\d+\.\d+).*', '$1')
-        if ($kernel -ge [version]$Since) {
+        if ((Get-KernelVersion) -ge [version]$Since) {
             $setting = Get-LvsSetting $Name -NetworkNamespace lvsadmin-test-settings
             $setting.Value | Should -BeOfType [int]
             $setting.Description | Should -Not -BeLike '*does not describe*'

@@ -5,6 +5,11 @@ function Reset-IpvsTable {
     if ($LASTEXITCODE -ne 0) { throw 'ipvsadm -C failed' }
 }
 
+function Get-KernelVersion {
+    # The running kernel's major.minor, as the kernels that added a behaviour are named.
+    [version]((uname -r) -replace '^(\d+\.\d+).*', '$1')
+}
+
 function Set-IpvsTable([string[]] $Rules) {
     # The table made equal to the rules by ipvsadm, in one process: a flush, then ipvsadm -R.
     @('-C') + $Rules | ipvsadm -R

@@ -70,6 +70,19 @@ namespace LvsAdmin.Health
 
         internal void Reconfigure(LvsRealServer settings) => Configured = settings.Clone();
 
+        /// <summary>Back in the table after another hand removed it: watched anew, with the settings it has now.</summary>
+        internal void Rejoin(LvsRealServer entry)
+        {
+            Gone = false;
+            State = LvsHealthState.Unknown;
+            Failures = Successes = 0;
+            CheckFailing = false;
+            CheckWeight = null;
+            UpSince = null;
+            Configured = entry.Clone();
+            TableWeight = entry.Weight;
+        }
+
         /// <summary>Takes the table's settings as its own; a weight the check set is not its own.</summary>
         internal void Follow(LvsRealServer entry)
         {
@@ -189,14 +202,7 @@ namespace LvsAdmin.Health
                 }
                 else
                 {
-                    server.Gone = false;
-                    server.State = LvsHealthState.Unknown;
-                    server.Failures = server.Successes = 0;
-                    server.CheckFailing = false;
-                    server.CheckWeight = null;
-                    server.UpSince = null;
-                    server.Reconfigure(entry);
-                    server.TableWeight = entry.Weight;
+                    server.Rejoin(entry);
                 }
                 if (_options.InitialState == LvsHealthState.Down)
                 {

@@ -96,19 +96,7 @@ namespace LvsAdmin.Ipvs
             });
             if (!exists)
                 return info;
-            var status = text is null ? null : IpvsStatus.Parse(text);
-            return new LvsInfo(info.Version, info.ConnectionTableSize)
-            {
-                ConnectionTableSizeIsCurrent = true,
-                Connections = status?.Connections,
-                ConnectionBuckets = status?.ConnectionBuckets,
-                ConnectionLoadFactor = status?.ConnectionLoadFactor,
-                LongestConnectionChain = status?.LongestConnectionChain,
-                Services = status?.Services,
-                ServiceBuckets = status?.ServiceBuckets,
-                ServiceLoadFactor = status?.ServiceLoadFactor,
-                LongestServiceChain = status?.LongestServiceChain,
-            };
+            return info.WithCurrentSize(text is null ? null : IpvsStatus.Parse(text));
         }
 
         private LvsInfo GetVersionAndSize() =>

@@ -1,3 +1,5 @@
+using LvsAdmin.Ipvs;
+
 namespace LvsAdmin
 {
     /// <summary>
@@ -6,10 +8,22 @@ namespace LvsAdmin
     /// </summary>
     public sealed class LvsInfo
     {
+        private readonly IpvsStatus? _status;
+
         public LvsInfo(string version, uint connectionTableSize)
         {
             Version = version;
             ConnectionTableSize = connectionTableSize;
+        }
+
+        /// <summary>The same with what a 7.1 or later kernel adds: the size is the current one, and the status where it could be read.</summary>
+        public LvsInfo WithCurrentSize(IpvsStatus? status) =>
+            new(Version, ConnectionTableSize, status);
+
+        private LvsInfo(string version, uint connectionTableSize, IpvsStatus? status) : this(version, connectionTableSize)
+        {
+            ConnectionTableSizeIsCurrent = true;
+            _status = status;
         }
 
         public string Version { get; }
@@ -20,31 +34,31 @@ namespace LvsAdmin
         /// Whether ConnectionTableSize is the table's size now (7.1 and later: the table grows and shrinks with the
         /// connections) rather than the most it can be (before 7.1).
         /// </summary>
-        public bool ConnectionTableSizeIsCurrent { get; init; }
+        public bool ConnectionTableSizeIsCurrent { get; }
 
         /// <summary>The namespace's connections (7.1 and later; null before).</summary>
-        public int? Connections { get; init; }
+        public int? Connections => _status?.Connections;
 
         /// <summary>The connection table's buckets now (7.1 and later).</summary>
-        public int? ConnectionBuckets { get; init; }
+        public int? ConnectionBuckets => _status?.ConnectionBuckets;
 
         /// <summary>The connection table's load factor, a power of two (the conn_lfactor setting it was sized by).</summary>
-        public int? ConnectionLoadFactor { get; init; }
+        public int? ConnectionLoadFactor => _status?.ConnectionLoadFactor;
 
         /// <summary>The most connections in one bucket (7 stands for 7 or more; 0 with none).</summary>
-        public int? LongestConnectionChain { get; init; }
+        public int? LongestConnectionChain => _status?.LongestConnectionChain;
 
         /// <summary>The namespace's virtual services (7.1 and later).</summary>
-        public int? Services { get; init; }
+        public int? Services => _status?.Services;
 
         /// <summary>The service table's buckets now (7.1 and later).</summary>
-        public int? ServiceBuckets { get; init; }
+        public int? ServiceBuckets => _status?.ServiceBuckets;
 
         /// <summary>The service table's load factor (the svc_lfactor setting it was sized by).</summary>
-        public int? ServiceLoadFactor { get; init; }
+        public int? ServiceLoadFactor => _status?.ServiceLoadFactor;
 
         /// <summary>The most services in one bucket (7 stands for 7 or more; 0 with none).</summary>
-        public int? LongestServiceChain { get; init; }
+        public int? LongestServiceChain => _status?.LongestServiceChain;
 
         /// <summary>The kernel's encoding 0xMMmmpp as text (0x010201 is 1.2.1).</summary>
         public static string FormatVersion(uint version) =>
