@@ -162,6 +162,61 @@ Describe 'Listings while another namespace churns and another writer changes oth
     }
 }
 
+Describe 'Listings while a writer in the same namespace grows and shrinks the table' {
+    BeforeAll {
+        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
+        $script:base | ip netns exec $script:table ipvsadm -R
+        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
+        # 3,000 services added and deleted again and again: from 7.1 the namespace's table grows and shrinks
+        # (and walks in a new order each time); before, the dump's position in the shared table moves.
+        $grow = Join-Path $script:folder 'grow.rules'
+        $shrink = Join-Path $script:folder 'shrink.rules'
+        Set-Content -Path $grow -Value @(foreach ($n in 0..2999) { "-A -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
+        Set-Content -Path $shrink -Value @(foreach ($n in 0..2999) { "-D -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80" })
+        $growScript = Join-Path $script:folder 'grow.sh'
+        Set-Content -Path $growScript -Value "while :; do ipvsadm -R < '$grow'; ipvsadm -R < '$shrink'; done"
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $growScript
+        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch '10\.81\.' }) }
+        $script:buckets = [System.Collections.Generic.HashSet[string]]::new()
+        function Save-ServiceBuckets {
+            $line = ip netns exec $script:table cat /proc/net/ip_vs_status 2>$null | Where-Object { $_ -like 'Service buckets:*' }
+            if ($line) { [void]$script:buckets.Add($line) }
+        }
+    }
+
+    AfterAll {
+        ip netns pids $script:table | ForEach-Object { kill $_ 2>$null }
+    }
+
+    It 'Get-LvsService lists every service once, round after round' {
+        foreach ($round in 1..8) {
+            Save-ServiceBuckets
+            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
+            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $listed.Count | Should -Be $script:services.Count -Because "round $round"
+        }
+    }
+
+    It 'Export-LvsRules writes every rule once, round after round' {
+        $expected = @($script:base | Sort-Object)
+        foreach ($round in 1..4) {
+            Save-ServiceBuckets
+            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
+            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $exported.Count | Should -Be $expected.Count -Because "round $round"
+        }
+    }
+
+    It 'ran while the table grew and shrank (from 7.1, where /proc/net/ip_vs_status shows its size)' {
+        if ((Get-KernelVersion) -ge [version]'7.1') {
+            $script:buckets.Count | Should -BeGreaterThan 1 -Because "the service table's sizes seen were: $($script:buckets -join '; ')"
+        }
+        else {
+            $script:buckets.Count | Should -Be 0
+        }
+    }
+}
+
 Describe 'A change to an object held since an earlier read' {
     BeforeAll {
         $script:at = @{ NetworkNamespace = $script:table }

@@ -80,7 +80,19 @@ namespace LvsAdmin.Ipvs
         public LvsInfo GetInfo()
         {
             var info = GetVersionAndSize();
-            var (exists, text) = NetworkNamespace.Run(_namespacePath, () =>
+            var (exists, text) = ReadStatus();
+            return exists ? info.WithCurrentSize(text is null ? null : IpvsStatus.Parse(text)) : info;
+        }
+
+        // Whether the namespace has /proc/net/ip_vs_status (7.1 and later); null until first looked for.
+        private bool? _hasStatus;
+
+        /// <summary>/proc/net/ip_vs_status of the namespace: whether it exists, and its text where it could be read.</summary>
+        private (bool Exists, string? Text) ReadStatus()
+        {
+            if (_hasStatus == false)
+                return (false, null);
+            var status = NetworkNamespace.Run(_namespacePath, () =>
             {
                 if (!System.IO.File.Exists(IpvsStatus.Path))
                     return (false, (string?)null);
@@ -94,16 +106,21 @@ namespace LvsAdmin.Ipvs
                     return (true, null);
                 }
             });
-            if (!exists)
-                return info;
-            return info.WithCurrentSize(text is null ? null : IpvsStatus.Parse(text));
+            _hasStatus = status.Item1;
+            return status;
         }
+
+        /// <summary>The service table's buckets now (7.1 and later, where /proc says); null where it does not.</summary>
+        private int? ServiceBuckets() => ReadStatus().Text is { } text ? IpvsStatus.Parse(text).ServiceBuckets : null;
 
         private LvsInfo GetVersionAndSize() =>
             Single(Execute(IpvsCommand.GetInfo, 0, "get the IPVS version", _ => { }, IpvsCodec.DecodeInfo), "version");
 
         // At most this many reads of /proc/net/ip_vs to see every place where a dump may have skipped services.
         private const int MaxListingReads = 6;
+
+        // At most this many listings while the table grows or shrinks under them (7.1 and later): the last one stands.
+        private const int MaxListings = 4;
 
         /// <summary>
         /// Every service of the namespace, each once, whatever other namespaces and other writers do
@@ -114,35 +131,44 @@ namespace LvsAdmin.Ipvs
         /// page (the kernel sizes parts by the reads a socket has made) so that its parts end elsewhere; then,
         /// while a place where the first may have skipped services is spanned by no part, reads of
         /// /proc/net/ip_vs, each with its walks beginning elsewhere. The second dump's services join the first's;
-        /// each service a read of /proc has and the dumps do not is asked for by its key.
+        /// each service a read of /proc has and the dumps do not is asked for by its key. From 7.1 each namespace
+        /// has a table of its own, hashed with a key LvsAdmin cannot know, which grows and shrinks with the
+        /// services, walked in a new order after each resize: there a place is spanned by a stretch that walked
+        /// through it in the dump's order, and a listing during which the table was resized is made again.
         /// </summary>
         public List<LvsService> GetServices()
         {
-            var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out var parts);
-            if (parts.Count <= 1)
-                return services;
-            var dump = DumpStretches(services, parts);
-            var seeds = ServiceWalk.Seeds(dump);
-            var gaps = ServiceWalk.Gaps(dump);
-            var views = new List<WalkStretch>();
-            if (_openAnother is not null)
+            for (int attempt = 1; ; attempt++)
             {
-                var again = DumpOnAnotherSocket(out var againParts);
-                views.AddRange(DumpStretches(again, againParts));
-                services.AddRange(again);
+                int? bucketsBefore = ServiceBuckets();
+                var services = Dump(IpvsCommand.GetService, "list the virtual services", _ => { }, IpvsCodec.DecodeService, out var parts);
+                if (parts.Count <= 1)
+                    return services;
+                var dump = DumpStretches(services, parts);
+                var seeds = ServiceWalk.Seeds(dump);
+                var gaps = ServiceWalk.Gaps(dump);
+                var views = new List<WalkStretch>();
+                if (_openAnother is not null)
+                {
+                    var again = DumpOnAnotherSocket(out var againParts);
+                    views.AddRange(DumpStretches(again, againParts));
+                    services.AddRange(again);
+                }
+                // A second dump of a table that kept its order, in 7.1 and later, whose order is no hash LvsAdmin knows.
+                bool sameOrder = seeds.Count > 0 || views.Count == 0 || (ServiceWalk.SameOrder(dump, views) && ServiceBuckets() == bucketsBefore);
+                bool Covered(WalkGap gap) => seeds.Count > 0 ? ServiceWalk.Covered(gap, views, seeds) : ServiceWalk.CoveredInOrder(gap, views);
+                var listings = new List<ProcServiceList>();
+                for (int read = 0; sameOrder && read < MaxListingReads && !gaps.All(Covered); read++)
+                {
+                    var listing = ReadListing(firstReadBytes: read == 0 ? int.MaxValue : Environment.SystemPageSize * read / MaxListingReads);
+                    if (listing is null)
+                        break;
+                    listings.Add(listing);
+                    views.AddRange(listing.Stretches);
+                }
+                if (sameOrder || attempt == MaxListings)
+                    return Reconciled(services.DistinctBy(service => service.GetKey()).ToList(), listings);
             }
-            var listings = new List<ProcServiceList>();
-            // Without seeds the kernel walks in an order of its own (7.1 and later): a second view, no proof.
-            bool Enough() => seeds.Count == 0 ? views.Count > 0 : gaps.All(gap => ServiceWalk.Covered(gap, views, seeds));
-            for (int read = 0; read < MaxListingReads && !Enough(); read++)
-            {
-                var listing = ReadListing(firstReadBytes: read == 0 ? int.MaxValue : Environment.SystemPageSize * read / MaxListingReads);
-                if (listing is null)
-                    break;
-                listings.Add(listing);
-                views.AddRange(listing.Stretches);
-            }
-            return Reconciled(services.DistinctBy(service => service.GetKey()).ToList(), listings);
         }
 
         private List<LvsService> DumpOnAnotherSocket(out List<DumpPart> parts)

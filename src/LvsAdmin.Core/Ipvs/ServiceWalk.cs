@@ -114,22 +114,24 @@ namespace LvsAdmin.Ipvs
         /// <summary>
         /// The places where a dump of these stretches may have skipped services: after each stretch but the
         /// last (After, its last service), up to the next one's first service (Before; Then, the one after it,
-        /// when the stretch has one); after the last stretch (Before null) unless it reached the end.
+        /// when the stretch has one); after the last stretch (Before null) unless it reached the end. A stretch
+        /// that begins with a service the one before it met resumed early: it skipped none.
         /// </summary>
         public static List<WalkGap> Gaps(IReadOnlyList<WalkStretch> dump)
         {
             var gaps = new List<WalkGap>();
             for (int i = 0; i < dump.Count; i++)
             {
-                var reached = dump[i].Services[^1];
+                var reached = dump[i].Services.TakeLast(3).ToList();
                 if (i + 1 < dump.Count)
                 {
                     var next = dump[i + 1].Services;
-                    gaps.Add(new WalkGap(reached, next[0], next.Count > 1 ? next[1] : null));
+                    if (dump[i].IndexOf(next[0]) < 0)
+                        gaps.Add(new WalkGap(reached, next.Take(4).ToList()));
                 }
                 else if (!dump[i].ToEnd)
                 {
-                    gaps.Add(new WalkGap(reached, null, null));
+                    gaps.Add(new WalkGap(reached, Array.Empty<LvsServiceKey>()));
                 }
             }
             return gaps;
@@ -163,11 +165,70 @@ namespace LvsAdmin.Ipvs
             int beforeAt = stretch.IndexOf(gap.Before);
             return beforeAt >= 0 && gap.Then is not null && stretch.IndexOf(gap.Then) > beforeAt;
         }
+
+        /// <summary>
+        /// Whether a stretch read after the dump walked through the gap in the dump's order, where the kernel's
+        /// order is not known (7.1 and later hash with a key of their own): from one of the last services before
+        /// the gap through two of the first services after it, in the dump's order (two: one may have been deleted
+        /// and added again, at its bucket's head; or to the end, for the place after the last stretch). It saw every
+        /// service that stayed in the table and lies in the gap while the table kept its order (<see cref="SameOrder"/>).
+        /// </summary>
+        public static bool CoveredInOrder(WalkGap gap, IReadOnlyList<WalkStretch> stretches) =>
+            stretches.Any(stretch => WalksThrough(stretch, gap));
+
+        private static bool WalksThrough(WalkStretch stretch, WalkGap gap)
+        {
+            int after = gap.Last.Select(stretch.IndexOf).Where(at => at >= 0).DefaultIfEmpty(-1).Min();
+            if (after < 0)
+                return false;
+            if (gap.Next.Count == 0)
+                return stretch.ToEnd;
+            int passed = 0, last = after;
+            foreach (var service in gap.Next)
+            {
+                int at = stretch.IndexOf(service);
+                if (at > last)
+                {
+                    passed++;
+                    last = at;
+                }
+            }
+            return passed >= Math.Min(2, gap.Next.Count);
+        }
+
+        /// <summary>
+        /// Whether two reads of the whole walk met the services they share in one order. A table of 7.1 and
+        /// later walks in a new order after it grew or shrank; otherwise only a service deleted and added again
+        /// (to its bucket's head) or met again after the first read resumed early is out of order.
+        /// </summary>
+        public static bool SameOrder(IReadOnlyList<WalkStretch> first, IReadOnlyList<WalkStretch> second)
+        {
+            var positions = new Dictionary<LvsServiceKey, int>();
+            foreach (var service in second.SelectMany(stretch => stretch.Services))
+                positions.TryAdd(service, positions.Count);
+            int shared = 0, descents = 0, last = -1;
+            foreach (var service in first.SelectMany(stretch => stretch.Services))
+            {
+                if (!positions.TryGetValue(service, out int position))
+                    continue;
+                if (shared++ > 0 && position < last)
+                    descents++;
+                last = position;
+            }
+            // One for each place where the first read resumed early and met services again, one in a hundred for the rest.
+            return descents <= first.Count - 1 + shared / 100;
+        }
     }
 
     /// <summary>
-    /// Where a dump may have skipped services: after After, before Before (null: to the end of the walk),
-    /// Then being the service that came next after Before.
+    /// Where a dump may have skipped services: after the last of Last (the last few services the dump met
+    /// before it), before the first of Next, the services the dump met next (its first few; none: to the end
+    /// of the walk). After is the service just before it, Before the first after it, Then the second.
     /// </summary>
-    public sealed record WalkGap(LvsServiceKey After, LvsServiceKey? Before, LvsServiceKey? Then);
+    public sealed record WalkGap(IReadOnlyList<LvsServiceKey> Last, IReadOnlyList<LvsServiceKey> Next)
+    {
+        public LvsServiceKey After => Last[^1];
+        public LvsServiceKey? Before => Next.Count > 0 ? Next[0] : null;
+        public LvsServiceKey? Then => Next.Count > 1 ? Next[1] : null;
+    }
 }
