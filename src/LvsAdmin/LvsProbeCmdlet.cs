@@ -171,19 +171,57 @@ namespace LvsAdmin.Commands
             base.Dispose(disposing);
         }
 
-        /// <summary>Starts a probe of each target, at most ThrottleLimit at once; each task ends with its result.</summary>
-        protected List<Task<LvsHealthResult>> StartProbes(HealthProbe probe, IEnumerable<(LvsRealServer Server, ushort ProbePort)> targets, SemaphoreSlim throttle) =>
-            targets.Select(async target =>
+        /// <summary>
+        /// Starts a probe of each target, at most ThrottleLimit at once; each task ends with its result. TCP
+        /// checks are made together on one thread (see <see cref="HealthProbe.ProbeTcp"/>), the others each as a task.
+        /// </summary>
+        protected List<Task<LvsHealthResult>> StartProbes(HealthProbe probe, IReadOnlyList<(LvsRealServer Server, ushort ProbePort)> targets, SemaphoreSlim throttle)
+        {
+            if (probe.Check != LvsHealthCheck.Tcp)
             {
-                await throttle.WaitAsync(StopRequested).ConfigureAwait(false);
+                return targets.Select(async target =>
+                {
+                    await throttle.WaitAsync(StopRequested).ConfigureAwait(false);
+                    try
+                    {
+                        return await probe.ProbeAsync(target.Server.Service, target.Server.Address, target.Server.Port, target.ProbePort, StopRequested).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                }).ToList();
+            }
+            var results = targets.Select(_ => new TaskCompletionSource<LvsHealthResult>()).ToList();
+            var checkable = new List<(string, System.Net.IPAddress, ushort, ushort)>();
+            var indexes = new List<int>();
+            for (int i = 0; i < targets.Count; i++)
+            {
+                var (server, probePort) = targets[i];
                 try
                 {
-                    return await probe.ProbeAsync(target.Server.Service, target.Server.Address, target.Server.Port, target.ProbePort, StopRequested).ConfigureAwait(false);
+                    probe.CheckPort(server.Service, server.Address, server.Port, probePort);
+                    checkable.Add((server.Service, server.Address, server.Port, probePort));
+                    indexes.Add(i);
                 }
-                finally
+                catch (ArgumentException e)
                 {
-                    throttle.Release();
+                    results[i].SetException(e);
                 }
-            }).ToList();
+            }
+            Task.Run(() =>
+            {
+                try
+                {
+                    probe.ProbeTcp(checkable, ThrottleLimit, (index, result) => results[indexes[index]].TrySetResult(result), StopRequested);
+                }
+                catch (Exception e)
+                {
+                    foreach (var result in results)
+                        result.TrySetException(e);
+                }
+            });
+            return results.Select(result => result.Task).ToList();
+        }
     }
 }
