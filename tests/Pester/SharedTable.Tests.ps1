@@ -56,6 +56,24 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
         } while ($churning)
         try { & $Action } finally { $stopped | ForEach-Object { kill -CONT $_ 2>$null } }
     }
+    # The listings, round after round, against the base table ($script:ours drops the other writer's services).
+    function Assert-ListedOnce([int] $Rounds, [scriptblock] $EachRound = {}) {
+        foreach ($round in 1..$Rounds) {
+            & $EachRound
+            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
+            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $listed.Count | Should -Be $script:services.Count -Because "round $round"
+        }
+    }
+    function Assert-ExportedOnce([int] $Rounds, [scriptblock] $EachRound = {}) {
+        $expected = @($script:base | Sort-Object)
+        foreach ($round in 1..$Rounds) {
+            & $EachRound
+            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
+            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
+            $exported.Count | Should -Be $expected.Count -Because "round $round"
+        }
+    }
     $churnScript = Join-Path $script:folder 'churn.sh'
     Set-Content -Path $churnScript -Value "while :; do ipvsadm -R < '$churnRules'; ipvsadm -C; done"
     Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:churn, 'bash', $churnScript
@@ -138,20 +156,11 @@ Describe 'Listings while another namespace churns and another writer changes oth
     }
 
     It 'Get-LvsService lists every service once, round after round' {
-        foreach ($round in 1..5) {
-            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
-            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $listed.Count | Should -Be $script:services.Count -Because "round $round"
-        }
+        Assert-ListedOnce -Rounds 5
     }
 
     It 'Export-LvsRules writes every rule once, round after round' {
-        $expected = @($script:base | Sort-Object)
-        foreach ($round in 1..3) {
-            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
-            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $exported.Count | Should -Be $expected.Count -Because "round $round"
-        }
+        Assert-ExportedOnce -Rounds 3
     }
 
     It 'Compare-LvsRules finds no difference from the rules loaded, round after round' {
@@ -189,22 +198,11 @@ Describe 'Listings while a writer in the same namespace grows and shrinks the ta
     }
 
     It 'Get-LvsService lists every service once, round after round' {
-        foreach ($round in 1..8) {
-            Save-ServiceBuckets
-            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
-            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $listed.Count | Should -Be $script:services.Count -Because "round $round"
-        }
+        Assert-ListedOnce -Rounds 8 -EachRound { Save-ServiceBuckets }
     }
 
     It 'Export-LvsRules writes every rule once, round after round' {
-        $expected = @($script:base | Sort-Object)
-        foreach ($round in 1..4) {
-            Save-ServiceBuckets
-            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
-            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $exported.Count | Should -Be $expected.Count -Because "round $round"
-        }
+        Assert-ExportedOnce -Rounds 4 -EachRound { Save-ServiceBuckets }
     }
 
     It 'ran while the table grew and shrank (from 7.1, where /proc/net/ip_vs_status shows its size)' {

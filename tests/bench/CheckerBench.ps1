@@ -2,7 +2,8 @@
 .SYNOPSIS
     Watch-LvsRealServer beside keepalived's checkers (Debian's keepalived), in the test kernel: for each size,
     the time from a real server's death to weight 0 and from its return to its own weight, and each one's CPU
-    time and memory while it checks every server every second.
+    time and memory while it checks every server every second. The watch runs with the .NET settings of
+    the shipped lvsadmin-health.service.
 .DESCRIPTION
     Each tool gets a director namespace of its own with one NAT service of Count real servers (weight 5),
     reached over a veth in a server namespace where one perl process listens on every server's address, port
@@ -46,9 +47,10 @@ while (1) {
 }
 '@
 
-function Start-InNamespace([string] $Namespace, [string[]] $Command, [string] $Log) {
+function Start-InNamespace([string] $Namespace, [string[]] $Command, [string] $Log, [hashtable] $Environment = @{}) {
     # A process in the namespace, its arguments passed as they are, its output to Log.
     $start = [Diagnostics.ProcessStartInfo]::new('sh')
+    foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
     foreach ($argument in @('-c', 'exec "$@" >"$0" 2>&1', $Log, 'ip', 'netns', 'exec', $Namespace) + $Command) { $start.ArgumentList.Add($argument) }
     [Diagnostics.Process]::Start($start)
 }
@@ -142,7 +144,11 @@ function Start-Watch([string[]] $Addresses) {
     @("-A -t 10.212.0.1:80 -s wlc") + ($Addresses | ForEach-Object { "-a -t 10.212.0.1:80 -r ${_}:80 -m -w $weight" }) | Import-LvsRules -NetworkNamespace lvsadmin-bench-lb
     $script = Join-Path $Work 'watch.ps1'
     Set-Content $script "Import-Module '$ModuleManifest'; Watch-LvsRealServer -Service '$service' -Tcp -Interval 1 -Fall 2 -Rise 1 -Timeout 1 -ThrottleLimit 256 | Out-Null"
-    Start-InNamespace lvsadmin-bench-lb @(([Environment]::ProcessPath), (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script) (Join-Path $Work 'watch.log') | Out-Null
+    # With the .NET settings the shipped health service runs it with.
+    $unit = Join-Path (Split-Path $ModuleManifest) 'systemd/lvsadmin-health.service'
+    $environment = @{}
+    Get-Content $unit | Where-Object { $_ -match '^Environment=(DOTNET_\w+)=(.*)$' } | ForEach-Object { $environment[$Matches[1]] = $Matches[2] }
+    Start-InNamespace lvsadmin-bench-lb @(([Environment]::ProcessPath), (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script) (Join-Path $Work 'watch.log') $environment | Out-Null
 }
 
 $rows = foreach ($count in $Counts) {

@@ -18,7 +18,7 @@ $script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsI
     'Settings.Tests.ps1', 'Traffic.Tests.ps1'
 $script:WalkProofKernels = '6.12', '6.1'
 $script:WalkProofFiles = @('SharedTable.Tests.ps1')
-$script:OtherKernelDifferentialRules = 400
+$script:OtherKernelDifferentialRules = 150
 
 function Get-PesterManifest {
     $manifest = Join-Path (Get-NuGetFolder) "pester/$script:PesterVersion/tools/Pester.psd1"
