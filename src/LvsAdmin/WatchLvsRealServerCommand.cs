@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using LvsAdmin.Health;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
@@ -272,6 +273,19 @@ namespace LvsAdmin.Commands
                 var started = clock.Elapsed;
                 // Every group's checks at once: a slow service does not delay the others.
                 var probes = groups.Select(group => StartProbes(group.Probe, group.Targets, throttle)).ToList();
+                try
+                {
+                    // One wait for the whole round: woken once, not once for each check.
+                    Task.WaitAll(probes.SelectMany(p => p).ToArray(), StopRequested);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (AggregateException)
+                {
+                    // A check that could not run: its error is reported below.
+                }
                 var rounds = new List<(WatchedGroup Group, List<(LvsHealthResult?, string?)> Checks)>();
                 for (int g = 0; g < groups.Count; g++)
                 {
@@ -356,35 +370,39 @@ namespace LvsAdmin.Commands
             return found;
         }
 
-        /// <summary>Each watched server as the table has it now, and every server of the services read: one read per service.</summary>
-        private (List<LvsRealServer?> Entries, Dictionary<string, List<LvsRealServer>> ByService) ReadTable(WatchedGroup group)
+        /// <summary>Each watched server as the table has it now, and every server of the services read (by endpoint): one read per service.</summary>
+        private (List<LvsRealServer?> Entries, Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>> ByService) ReadTable(WatchedGroup group)
         {
-            var byService = new Dictionary<string, List<LvsRealServer>>();
-            List<LvsRealServer> Read(LvsServiceKey service)
+            var byService = new Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>>();
+            Dictionary<(System.Net.IPAddress, ushort), LvsRealServer> Read(LvsServiceKey service)
             {
                 if (!byService.TryGetValue(service.ToString(), out var servers))
                 {
-                    servers = RunKernel(() => Client.GetService(service) is null ? new List<LvsRealServer>() : Client.GetRealServers(service), "RealServer", service);
+                    var read = RunKernel(() => Client.GetService(service) is null ? new List<LvsRealServer>() : Client.GetRealServers(service), "RealServer", service);
+                    servers = read.ToDictionary(server => (server.Address, server.Port));
                     byService[service.ToString()] = servers;
                 }
                 return servers;
             }
-            var entries = group.Watch.Servers.Select(s => Read(s.Configured.GetServiceKey()).Find(e => e.HasEndpointOf(s.Configured))).ToList();
+            var entries = group.Watch.Servers.Select(s => Find(Read(s.Configured.GetServiceKey()), s.Configured)).ToList();
             foreach (var service in group.WholeServices)
                 Read(service);
             return (entries, byService);
         }
 
+        private static LvsRealServer? Find(Dictionary<(System.Net.IPAddress, ushort), LvsRealServer> servers, LvsRealServer server) =>
+            servers.GetValueOrDefault((server.Address, server.Port));
+
         /// <summary>Servers of a whole service that are not watched (added since, or again after another hand removed them) join the watch.</summary>
-        private void Admit(WatchedGroup group, Dictionary<string, List<LvsRealServer>> byService, WatchHolds holds)
+        private void Admit(WatchedGroup group, Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>> byService, WatchHolds holds)
         {
             if (group.WholeServices.Count == 0)
                 return;
-            var inTable = group.WholeServices.SelectMany(s => byService[s.ToString()]).Where(s => !IsSorryServer(s, group.Options));
+            var inTable = group.WholeServices.SelectMany(s => byService[s.ToString()].Values).Where(s => !IsSorryServer(s, group.Options));
             var round = group.Watch.Admit(inTable, DateTime.Now);
             group.AddJoined();
             if (round.Events.Count > 0)
-                Act(round, group.Watch.Servers.Select(s => byService[s.Configured.Service].Find(e => e.HasEndpointOf(s.Configured))).ToList(), group.Watch, holds);
+                Act(round, group.Watch.Servers.Select(s => Find(byService[s.Configured.Service], s.Configured)).ToList(), group.Watch, holds);
         }
 
         /// <summary>

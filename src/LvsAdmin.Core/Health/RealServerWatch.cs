@@ -190,9 +190,10 @@ namespace LvsAdmin.Health
         public WatchRound Admit(IEnumerable<LvsRealServer> inTable, DateTime now)
         {
             var round = new WatchRound();
+            var watched = _servers.GroupBy(s => (s.Configured.Service, s.Configured.Address, s.Configured.Port)).ToDictionary(g => g.Key, g => g.First());
             foreach (var entry in inTable)
             {
-                var server = _servers.Find(s => s.Configured.Service == entry.Service && s.Configured.HasEndpointOf(entry));
+                var server = watched.GetValueOrDefault((entry.Service, entry.Address, entry.Port));
                 if (server is { Gone: false })
                     continue;
                 if (server is null)
