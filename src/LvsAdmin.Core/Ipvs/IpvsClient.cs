@@ -184,10 +184,14 @@ namespace LvsAdmin.Ipvs
 
         private static List<WalkStretch> DumpStretches(List<LvsService> services, List<DumpPart> parts)
         {
+            // A dump of one part walked the whole table in it; one of none found it empty (the second dump of a
+            // listing can, when the table shrank meanwhile).
+            if (parts.Count <= 1)
+                return parts.Count == 0 ? new List<WalkStretch>() : new List<WalkStretch> { new WalkStretch(services.Select(service => service.GetKey()), fromStart: true, toEnd: true) };
             // The kernel ends a part when the next service does not fit: a last part with room for one more ended
             // with the walk. (A first part can be smaller than the others: it was sized before the socket read.)
             int fullPart = parts.Take(parts.Count - 1).Max(part => part.Bytes);
-            int largestService = parts.Max(part => (part.Bytes + part.Entries - 1) / part.Entries) * 2;
+            int largestService = parts.Max(part => part.Entries == 0 ? 0 : (part.Bytes + part.Entries - 1) / part.Entries) * 2;
             var stretches = new List<WalkStretch>();
             int next = 0;
             for (int i = 0; i < parts.Count; i++)
