@@ -52,10 +52,12 @@ Describe 'Remove-LvsRealServer -Drain and Wait-LvsRealServer with a client holdi
     }
 
     It 'waits until the connection closes, then removes the server' {
-        # The client goes away by itself a little later; the drain must still be waiting then.
-        Start-Process -FilePath sh -ArgumentList "-c `"sleep 3; kill $($script:client.Id)`"" | Out-Null
+        # The client goes away by itself a little later, after a mark that it is about to; the drain must still
+        # be waiting then. (Its socket closes before the process is reaped: HasExited can still be false.)
+        $killing = Join-Path $TestDrive 'killing'
+        Start-Process -FilePath sh -ArgumentList "-c `"sleep 3; touch '$killing'; kill $($script:client.Id)`"" | Out-Null
         $removed = $script:busy | Remove-LvsRealServer -Drain -Timeout 60 -PassThru
-        $script:client.HasExited | Should -BeTrue -Because 'the server had an active connection until the client was killed'
+        $killing | Should -Exist -Because 'the server had an active connection until the client was killed'
         $removed.Address | Should -Be $script:busy.Address
         $removed.Weight | Should -Be 0
         $removed.ActiveConnections | Should -Be 0

@@ -18,7 +18,7 @@ $script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsI
     'Settings.Tests.ps1', 'Traffic.Tests.ps1'
 $script:WalkProofKernels = '6.12', '6.1'
 $script:WalkProofFiles = @('SharedTable.Tests.ps1')
-$script:OtherKernelDifferentialRules = 150
+$script:OtherKernelDifferentialRules = 400
 # What a job costs before its first test: the kernel's boot, its modules, Pester's start.
 $script:JobStartSeconds = 20
 
