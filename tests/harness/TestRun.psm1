@@ -19,8 +19,6 @@ $script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsI
 $script:WalkProofKernels = '6.12', '6.1'
 $script:WalkProofFiles = @('SharedTable.Tests.ps1')
 $script:OtherKernelDifferentialRules = 400
-# What a job costs before its first test: the kernel's boot, its modules, Pester's start.
-$script:JobStartSeconds = 20
 
 function Get-PesterManifest {
     $manifest = Join-Path (Get-NuGetFolder) "pester/$script:PesterVersion/tools/Pester.psd1"
@@ -69,18 +67,10 @@ function Split-PesterFiles([string[]] $Files, [int] $Count, [string] $Kernel) {
     @($shares | Where-Object { $_.Files.Count })
 }
 
-function Get-ShareCounts([int] $Parts, [int] $AtOnce) {
-    # Every way to give each of Parts kernels 1 to AtOnce shares.
-    if ($Parts -eq 0) { return , @() }
-    foreach ($rest in Get-ShareCounts ($Parts - 1) $AtOnce) {
-        foreach ($count in 1..$AtOnce) { , (@($rest) + $count) }
-    }
-}
-
 <#
 .SYNOPSIS
     The jobs of a run: per kernel, its files (the whole suite on one, the files where kernels differ on
-    the others), split so that, AtOnce at a time, longest first, they end soonest; longest first.
+    the others), the whole suite's split in shares that end about together; longest first.
 #>
 function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
     $whole = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name } | Select-Object -First 1
@@ -92,34 +82,22 @@ function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
             [pscustomobject]@{ Kernel = $kernel; Files = @($own); Whole = $kernel.Name -eq $whole; Seconds = ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum }
         }
     }
-    # Each kernel's files split in the number of shares that lets the jobs, longest first on AtOnce slots,
-    # each with a kernel's start before it, end soonest (fewer jobs when it is the same).
-    $best = $null
-    foreach ($counts in Get-ShareCounts $parts.Count $AtOnce) {
-        $candidate = for ($p = 0; $p -lt $parts.Count; $p++) {
-            $part = $parts[$p]
-            $shares = @(Split-PesterFiles $part.Files ([math]::Min($counts[$p], $part.Files.Count)) $part.Kernel.Name)
-            for ($i = 0; $i -lt $shares.Count; $i++) {
-                [pscustomobject]@{
-                    Name    = if ($shares.Count -gt 1) { "$($part.Kernel.Name)-$($i + 1)" } else { $part.Kernel.Name }
-                    Kernel  = $part.Kernel
-                    Whole   = $part.Whole
-                    Files   = $shares[$i].Files
-                    Seconds = $shares[$i].Seconds
-                }
+    # The whole suite's kernel takes every slot but one, the other kernels share that one (their files are
+    # far fewer); alone, it takes them all. (A plan simulated from the durations put more, shorter jobs
+    # side by side, and ran longer: 6.1's kernels slow each other down more than the durations show.)
+    $jobs = foreach ($part in $parts) {
+        $count = if (-not $part.Whole) { 1 } elseif ($parts.Count -gt 1) { [math]::Max(1, $AtOnce - 1) } else { $AtOnce }
+        $shares = @(Split-PesterFiles $part.Files ([math]::Min($count, $part.Files.Count)) $part.Kernel.Name)
+        for ($i = 0; $i -lt $shares.Count; $i++) {
+            [pscustomobject]@{
+                Name    = if ($shares.Count -gt 1) { "$($part.Kernel.Name)-$($i + 1)" } else { $part.Kernel.Name }
+                Kernel  = $part.Kernel
+                Whole   = $part.Whole
+                Files   = $shares[$i].Files
+                Seconds = $shares[$i].Seconds
             }
         }
-        $slots = [double[]]::new($AtOnce)
-        foreach ($job in $candidate | Sort-Object Seconds -Descending) {
-            $free = [array]::IndexOf($slots, ($slots | Measure-Object -Minimum).Minimum)
-            $slots[$free] += $job.Seconds + $script:JobStartSeconds
-        }
-        $end = ($slots | Measure-Object -Maximum).Maximum
-        if ($null -eq $best -or $end -lt $best.End - 1 -or ($end -le $best.End + 1 -and @($candidate).Count -lt @($best.Jobs).Count)) {
-            $best = @{ End = $end; Jobs = @($candidate) }
-        }
     }
-    $jobs = $best.Jobs
     @($jobs | Sort-Object Seconds -Descending)
 }
 
