@@ -56,6 +56,17 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
         } while ($churning)
         try { & $Action } finally { $stopped | ForEach-Object { kill -CONT $_ 2>$null } }
     }
+    # The base table in the shared namespace, and a writer of its own there (a bash script), whose services
+    # (those matching Theirs) the listings below leave out.
+    function Start-ListingWriter([string] $Name, [string] $Script, [string] $Theirs) {
+        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
+        $script:base | ip netns exec $script:table ipvsadm -R
+        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
+        $path = Join-Path $script:folder $Name
+        Set-Content -Path $path -Value $Script
+        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $path
+        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch $Theirs }) }.GetNewClosure()
+    }
     # The listings, round after round, against the base table ($script:ours drops the other writer's services).
     function Assert-ListedOnce([int] $Rounds, [scriptblock] $EachRound = {}) {
         foreach ($round in 1..$Rounds) {
@@ -141,14 +152,8 @@ Describe 'An import that stops, while another writer changes the table: <Mode>' 
 
 Describe 'Listings while another namespace churns and another writer changes other services' {
     BeforeAll {
-        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
-        $script:base | ip netns exec $script:table ipvsadm -R
-        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
         # A second writer in the same namespace: adds and deletes services of its own, again and again.
-        $sameNamespaceScript = Join-Path $script:folder 'same-namespace.sh'
-        Set-Content -Path $sameNamespaceScript -Value 'while :; do for n in $(seq 1 10); do ipvsadm -A -t 10.79.0.$n:80 -s rr; done; for n in $(seq 1 10); do ipvsadm -D -t 10.79.0.$n:80; done; done'
-        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $sameNamespaceScript
-        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch '10\.79\.0\.' }) }
+        Start-ListingWriter 'same-namespace.sh' 'while :; do for n in $(seq 1 10); do ipvsadm -A -t 10.79.0.$n:80 -s rr; done; for n in $(seq 1 10); do ipvsadm -D -t 10.79.0.$n:80; done; done' '10\.79\.0\.'
     }
 
     AfterAll {
@@ -173,19 +178,13 @@ Describe 'Listings while another namespace churns and another writer changes oth
 
 Describe 'Listings while a writer in the same namespace grows and shrinks the table' {
     BeforeAll {
-        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
-        $script:base | ip netns exec $script:table ipvsadm -R
-        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
         # 3,000 services added and deleted again and again: from 7.1 the namespace's table grows and shrinks
         # (and walks in a new order each time); before, the dump's position in the shared table moves.
         $grow = Join-Path $script:folder 'grow.rules'
         $shrink = Join-Path $script:folder 'shrink.rules'
         Set-Content -Path $grow -Value @(foreach ($n in 0..2999) { "-A -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
         Set-Content -Path $shrink -Value @(foreach ($n in 0..2999) { "-D -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80" })
-        $growScript = Join-Path $script:folder 'grow.sh'
-        Set-Content -Path $growScript -Value "while :; do ipvsadm -R < '$grow'; ipvsadm -R < '$shrink'; done"
-        Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $growScript
-        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch '10\.81\.' }) }
+        Start-ListingWriter 'grow.sh' "while :; do ipvsadm -R < '$grow'; ipvsadm -R < '$shrink'; done" '10\.81\.'
         $script:buckets = [System.Collections.Generic.HashSet[string]]::new()
         function Save-ServiceBuckets {
             $line = ip netns exec $script:table cat /proc/net/ip_vs_status 2>$null | Where-Object { $_ -like 'Service buckets:*' }
