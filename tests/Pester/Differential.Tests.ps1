@@ -138,20 +138,23 @@ Describe 'ipvsadm -R and Import-LvsRules on the same random rules' {
     }
 }
 
-Describe 'A line ipvsadm refuses, LvsAdmin refuses too, and neither changes the table: <Line>' -ForEach $invalidLines {
-    BeforeAll { New-LvsTestNamespace lvsadmin-test-diff-invalid }
+Describe 'A line ipvsadm refuses, LvsAdmin refuses too, and neither changes the table' {
+    BeforeAll {
+        New-LvsTestNamespace lvsadmin-test-diff-invalid
+        $script:invalidPath = Join-Path $script:folder 'invalid.rules'
+    }
 
-    It 'refused by both' {
-        $path = Join-Path $script:folder 'invalid.rules'
-        Set-Content -Path $path -Value '-A -t 10.66.0.1:80 -s rr', $Line
-        ip netns exec lvsadmin-test-diff-invalid ipvsadm -C
-        $theirs = Invoke-IpvsadmRestore lvsadmin-test-diff-invalid $path
+    It 'refused by both: <Line>' -ForEach $invalidLines {
+        Set-Content -Path $script:invalidPath -Value '-A -t 10.66.0.1:80 -s rr', $Line
+        Clear-LvsService -NetworkNamespace lvsadmin-test-diff-invalid -Confirm:$false
+        $theirs = Invoke-IpvsadmRestore lvsadmin-test-diff-invalid $script:invalidPath
         $theirsRefused = $theirs.ExitCode -ne 0 -or $theirs.Refusals.Count -gt 0
-        ip netns exec lvsadmin-test-diff-invalid ipvsadm -C
-        $oursRefused = try { Import-LvsRules -Path $path -NetworkNamespace lvsadmin-test-diff-invalid -ErrorAction Stop; $false } catch { $true }
+        # ipvsadm applied the lines before the one it refused.
+        Clear-LvsService -NetworkNamespace lvsadmin-test-diff-invalid -Confirm:$false
+        $oursRefused = try { Import-LvsRules -Path $script:invalidPath -NetworkNamespace lvsadmin-test-diff-invalid -ErrorAction Stop; $false } catch { $true }
         "ipvsadm refused: $theirsRefused, LvsAdmin refused: $oursRefused" | Should -Be 'ipvsadm refused: True, LvsAdmin refused: True'
         # Nothing from a file that does not parse is applied; the rule before it is not either.
-        @(ip netns exec lvsadmin-test-diff-invalid ipvsadm -Sn) | Should -BeNullOrEmpty
+        Get-LvsService -NetworkNamespace lvsadmin-test-diff-invalid | Should -BeNullOrEmpty
     }
 }
 
