@@ -55,10 +55,10 @@ param(
     [ValidateSet('Host', '6.1', '6.12', '7.2', 'All')]
     [string] $Kernel,
 
-    # Test: how many user-mode Linux kernels run at once. Each runs on one core but waits part of the time:
-    # one more than the cores by default.
+    # Test: how many user-mode Linux kernels run at once, each kept on a processor of its own (one per
+    # processor by default; more than the processors run unpinned).
     [ValidateRange(1, 8)]
-    [int] $AtOnce = [math]::Min([Environment]::ProcessorCount + 1, 5),
+    [int] $AtOnce = [math]::Min([Environment]::ProcessorCount, 5),
 
     # Test, Sandbox: use out/LvsAdmin as it is, building nothing (Test then runs no xunit, which builds).
     [switch] $NoBuild,

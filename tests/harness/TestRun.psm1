@@ -54,51 +54,38 @@ function Get-FileSeconds([string] $Kernel, [string] $File) {
 
 <#
 .SYNOPSIS
-    Splits files into Count shares of about equal measured duration on Kernel (longest first, each to the
-    share with the least so far): the same files always give the same shares.
-#>
-function Split-PesterFiles([string[]] $Files, [int] $Count, [string] $Kernel) {
-    $shares = @(1..$Count | ForEach-Object { [pscustomobject]@{ Files = [System.Collections.Generic.List[string]]::new(); Seconds = 0.0 } })
-    foreach ($file in $Files | Sort-Object @{ Expression = { Get-FileSeconds $Kernel $_ }; Descending = $true }, @{ Expression = { $_ } }) {
-        $share = $shares | Sort-Object Seconds | Select-Object -First 1
-        $share.Files.Add($file)
-        $share.Seconds += Get-FileSeconds $Kernel $file
-    }
-    @($shares | Where-Object { $_.Files.Count })
-}
-
-<#
-.SYNOPSIS
-    The jobs of a run: per kernel, its files (the whole suite on one, the files where kernels differ on
-    the others), the whole suite's split in shares that end about together; longest first.
+    The jobs of a run, each with its lane (lanes run at once, the jobs of a lane one after another): the
+    other kernels' files (those where kernels differ) one kernel after another in the first lane, then the
+    whole suite's files spread over the lanes so that they end about together (longest first, each to the
+    lane with the least measured duration so far). Two kernels of 6.x side by side slowed each other down
+    far more than their durations show; beside 7.2 they did not. The same files always give the same plan.
 #>
 function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
     $whole = $script:WholeSuiteOrder | Where-Object { $_ -in $Kernels.Name } | Select-Object -First 1
     $walkProof = $script:WalkProofKernels | Where-Object { $_ -in $Kernels.Name -and $_ -ne $whole } | Select-Object -First 1
-    $parts = foreach ($kernel in $Kernels) {
-        $own = if ($kernel.Name -eq $whole) { $Files }
-        else { @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $walkProof -and $_ -in $script:WalkProofFiles) }) }
+    $lanes = @(1..$AtOnce | ForEach-Object { [pscustomobject]@{ Jobs = [System.Collections.Generic.List[object]]::new(); Whole = [System.Collections.Generic.List[string]]::new(); Seconds = 0.0 } })
+    foreach ($kernel in $Kernels | Where-Object Name -ne $whole) {
+        $own = @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $walkProof -and $_ -in $script:WalkProofFiles) })
         if ($own) {
-            [pscustomobject]@{ Kernel = $kernel; Files = @($own); Whole = $kernel.Name -eq $whole; Seconds = ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum }
+            $lanes[0].Jobs.Add([pscustomobject]@{ Name = $kernel.Name; Kernel = $kernel; Whole = $false; Files = $own })
+            $lanes[0].Seconds += ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum
         }
     }
-    # The whole suite's kernel takes every slot but one, the other kernels share that one (their files are
-    # far fewer); alone, it takes them all. (A plan simulated from the durations put more, shorter jobs
-    # side by side, and ran longer: 6.1's kernels slow each other down more than the durations show.)
-    $jobs = foreach ($part in $parts) {
-        $count = if (-not $part.Whole) { 1 } elseif ($parts.Count -gt 1) { [math]::Max(1, $AtOnce - 1) } else { $AtOnce }
-        $shares = @(Split-PesterFiles $part.Files ([math]::Min($count, $part.Files.Count)) $part.Kernel.Name)
-        for ($i = 0; $i -lt $shares.Count; $i++) {
-            [pscustomobject]@{
-                Name    = if ($shares.Count -gt 1) { "$($part.Kernel.Name)-$($i + 1)" } else { $part.Kernel.Name }
-                Kernel  = $part.Kernel
-                Whole   = $part.Whole
-                Files   = $shares[$i].Files
-                Seconds = $shares[$i].Seconds
-            }
-        }
+    foreach ($file in $Files | Sort-Object @{ Expression = { Get-FileSeconds $whole $_ }; Descending = $true }, @{ Expression = { $_ } }) {
+        $lane = $lanes | Sort-Object Seconds -Stable | Select-Object -First 1
+        $lane.Whole.Add($file)
+        $lane.Seconds += Get-FileSeconds $whole $file
     }
-    @($jobs | Sort-Object Seconds -Descending)
+    $shares = @($lanes | Where-Object { $_.Whole.Count })
+    $wholeKernel = $Kernels | Where-Object Name -eq $whole
+    for ($i = 0; $i -lt $shares.Count; $i++) {
+        $shares[$i].Jobs.Add([pscustomobject]@{
+                Name = if ($shares.Count -gt 1) { "$whole-$($i + 1)" } else { $whole }; Kernel = $wholeKernel; Whole = $true; Files = @($shares[$i].Whole)
+            })
+    }
+    for ($i = 0; $i -lt $lanes.Count; $i++) {
+        foreach ($job in $lanes[$i].Jobs) { $job | Add-Member Lane $i -PassThru }
+    }
 }
 
 function Invoke-PesterTests {
@@ -116,14 +103,14 @@ function Invoke-PesterTests {
     foreach ($job in $jobs) {
         $job | Add-Member ResultPath (Join-Path $ResultsOut $job.Name)
         Remove-TreeSafely $job.ResultPath
-        if ($jobs.Count -gt 1) { Write-Host "[$($job.Name)] $($job.Files -join ', ')" }
+        if ($jobs.Count -gt 1) { Write-Host "[$($job.Name)] lane $($job.Lane + 1): $($job.Files -join ', ')" }
         $runArgs = "-PesterManifest '$pester' -ModuleManifest '$ModuleOut/LvsAdmin.psd1' -ResultPath '$($job.ResultPath)' -Files '$($job.Files -join ',')'"
         # The other kernels' differential test takes fewer random rules, unless the run names a number.
         $rules = if (-not $job.Whole -and -not $env:LVS_DIFF_RULES) { "LVS_DIFF_RULES=$script:OtherKernelDifferentialRules " }
         $job | Add-Member Script "$rules$(Get-PwshCommand) -NoProfile -NonInteractive -File '$runner' $runArgs`n"
         $job | Add-Member TimeoutSeconds 3000
     }
-    $statuses = @(Wait-TestKernel -Kernel $jobs -AtOnce $AtOnce)
+    $statuses = @(Wait-TestKernel -Kernel $jobs)
     $elapsed = (Get-Date) - $started
     $durations = [ordered]@{}
     $results = for ($i = 0; $i -lt $jobs.Count; $i++) {

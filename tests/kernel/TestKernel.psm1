@@ -171,6 +171,8 @@ function Start-TestKernel {
         [Parameter(Mandatory)] [string] $Script,
         [string] $MemorySize = '3G',
         [int] $TimeoutSeconds = 1800,
+        # The processor the kernel is kept on (-1: any).
+        [int] $Processor = -1,
         [switch] $Interactive
     )
     $folder = Join-Path $script:KernelOut $Name
@@ -182,7 +184,8 @@ function Start-TestKernel {
     Set-Content -Path $job -Value ((@(Get-JobEnvironment) + $Script) -join "`n") -NoNewline
     # The kernel (or unshare) dies with this process: a killed run leaves no kernel behind.
     # An interactive job keeps the terminal: timeout stays in its process group (--foreground).
-    $command = @('setpriv', '--pdeathsig', 'TERM', 'timeout', '--kill-after=20') + @(if ($Interactive) { '--foreground' }) + "$TimeoutSeconds"
+    $command = @(if ($Processor -ge 0) { 'taskset', '--cpu-list', "$Processor" }) +
+        @('setpriv', '--pdeathsig', 'TERM', 'timeout', '--kill-after=20') + @(if ($Interactive) { '--foreground' }) + "$TimeoutSeconds"
     if (-not $Kernel.Uml) {
         $isolate = 'mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/netns && ' +
             'mount -t sysfs sysfs /sys && ip link set lo up && export TMPDIR=/tmp && /bin/sh "$0"; echo $? > "$1"'
@@ -205,7 +208,7 @@ function Start-TestKernel {
     $start = [System.Diagnostics.ProcessStartInfo]::new($command[0])
     foreach ($argument in $command | Select-Object -Skip 1) { $start.ArgumentList.Add($argument) }
     $process = [System.Diagnostics.Process]::Start($start)
-    [pscustomobject]@{ Name = $Name; Process = $process; ExitFile = $exitFile; Log = $log; Reader = $null; Rest = ''; TimeoutSeconds = $TimeoutSeconds; Started = Get-Date }
+    [pscustomobject]@{ Name = $Name; Process = $process; Processor = $Processor; ExitFile = $exitFile; Log = $log; Reader = $null; Rest = ''; TimeoutSeconds = $TimeoutSeconds; Started = Get-Date }
 }
 
 function Show-NewOutput($Kernel, [switch] $Prefix) {
@@ -227,19 +230,31 @@ function Show-NewOutput($Kernel, [switch] $Prefix) {
     Waits for kernels, showing their output as it comes (each line prefixed with its job's name when there
     are several; an interactive one writes to the terminal itself), and returns each one's exit status (-1
     when the job did not finish). A Kernel not started yet (Name, Kernel, Script, TimeoutSeconds: what
-    Start-TestKernel takes) starts when fewer than AtOnce run. Each is stopped by its own time limit.
+    Start-TestKernel takes, and a Lane) starts when the one before it in its lane has ended; the lanes run
+    at once, each on a processor of its own when there are enough. Each is stopped by its own time limit.
 #>
 function Wait-TestKernel {
-    param([Parameter(Mandatory)] [object[]] $Kernel, [int] $AtOnce = [int]::MaxValue)
+    param([Parameter(Mandatory)] [object[]] $Kernel)
     $prefix = $Kernel.Count -gt 1
     $started = [System.Collections.Generic.List[object]]::new()
-    $waiting = [System.Collections.Generic.Queue[object]]::new()
-    foreach ($k in $Kernel) { if ($k.PSObject.Properties['Process']) { $started.Add($k) } else { $waiting.Enqueue($k) } }
+    $waiting = [System.Collections.Generic.List[object]]::new()
+    foreach ($k in $Kernel) { if ($k.PSObject.Properties['Process']) { $started.Add($k) } else { $waiting.Add($k) } }
+    # The processors this process may run on: user-mode Linux of 6.x stops and resumes its processes through
+    # ptrace, and beside other kernels on the same processors its run took twice as long.
+    $affinity = [long](Get-Process -Id $PID).ProcessorAffinity
+    $processors = @(0..63 | Where-Object { $affinity -band (1L -shl $_) })
+    $lanes = @($waiting | ForEach-Object Lane | Sort-Object -Unique)
+    $inLane = @{}
     try {
         do {
-            while ($waiting.Count -and @($started | Where-Object { -not $_.Process.HasExited }).Count -lt $AtOnce) {
-                $next = $waiting.Dequeue()
-                $started.Add((Start-TestKernel -Name $next.Name -Kernel $next.Kernel -Script $next.Script -TimeoutSeconds $next.TimeoutSeconds))
+            foreach ($lane in $lanes) {
+                if ($inLane.Contains($lane) -and -not $inLane[$lane].Process.HasExited) { continue }
+                $next = $waiting | Where-Object Lane -eq $lane | Select-Object -First 1
+                if (-not $next) { continue }
+                [void]$waiting.Remove($next)
+                $processor = if ($next.Kernel.Uml -and $lanes.Count -le $processors.Count) { $processors[[array]::IndexOf($lanes, $lane)] } else { -1 }
+                $inLane[$lane] = Start-TestKernel -Name $next.Name -Kernel $next.Kernel -Script $next.Script -TimeoutSeconds $next.TimeoutSeconds -Processor $processor
+                $started.Add($inLane[$lane])
             }
             $running = @($started | Where-Object { -not $_.Process.HasExited })
             if ($running) { [void]$running[0].Process.WaitForExit(500) }
