@@ -107,10 +107,14 @@ function Remove-LvsTestNetwork {
 }
 
 function Invoke-LvsTestRequest {
-    # One HTTP request from the client namespace; returns the body (the real server's name) or $null.
-    param([string] $Address = '10.99.9.1', [int] $Port = 80)
-    $body = ip netns exec lvsadmin-test-client busybox wget -q -O - "http://${Address}:$Port/" 2>$null
-    if ($LASTEXITCODE -eq 0) { "$body".Trim() }
+    # HTTP requests from the client namespace, one after another (from one shell there: a process entering
+    # the namespace is dear in the test kernel); returns each one's body (the real server's name), or $null
+    # for one that failed.
+    param([string] $Address = '10.99.9.1', [int] $Port = 80, [int] $Count = 1)
+    $requests = 'for i in $(seq "$1"); do body=$(busybox wget -q -O - "$2" 2>/dev/null) || body=-; echo "$body"; done'
+    foreach ($body in ip netns exec lvsadmin-test-client sh -c $requests sh $Count "http://${Address}:$Port/") {
+        if ($body -ne '-') { $body.Trim() } else { $null }
+    }
 }
 
 function Wait-LvsResult {

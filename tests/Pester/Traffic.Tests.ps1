@@ -7,8 +7,7 @@ BeforeAll {
     function Get-RequestCounts([int] $Count, [string] $Address = '10.99.9.1') {
         # Which real server answered each of Count requests, as name => count.
         $counts = @{ rs1 = 0; rs2 = 0; rs3 = 0; none = 0 }
-        foreach ($i in 1..$Count) {
-            $answer = Invoke-LvsTestRequest -Address $Address
+        foreach ($answer in Invoke-LvsTestRequest -Address $Address -Count $Count) {
             if ($answer) { $counts[$answer]++ } else { $counts.none++ }
         }
         $counts
