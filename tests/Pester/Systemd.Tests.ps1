@@ -16,13 +16,20 @@ BeforeAll {
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$output" }
     }
 
-    function Invoke-UnitCommand([string] $RulesPath, [string] $Unit = $script:unit, [string] $Variable = 'LVSADMIN_RULES', [string[]] $Environment = @(), [int] $Seconds = 600) {
-        # ExecStart's -Command as systemd hands it to pwsh: ${VARIABLE} substituted, $$ unescaped; stopped after Seconds.
+    function Get-UnitCommand([string] $Path, [string] $Unit, [string] $Variable, [string[]] $Environment = @()) {
+        # ExecStart as systemd runs it, its -Command handed to pwsh with ${VARIABLE} substituted and $$ unescaped.
         $execStart = (Get-Content $Unit | Where-Object { $_ -like 'ExecStart=*' }) -replace '^ExecStart=', ''
         $execStart | Should -Match '^/usr/bin/env pwsh .*-Command "(.*)"$'
-        $command = ([regex]::Match($execStart, '-Command "(.*)"$').Groups[1].Value).Replace("`${$Variable}", $RulesPath).Replace('$$', '$')
+        $command = ([regex]::Match($execStart, '-Command "(.*)"$').Groups[1].Value).Replace("`${$Variable}", $Path).Replace('$$', '$')
         # The module found by name, as on a director where it is installed.
-        $output = & timeout $Seconds /usr/bin/env "PSModulePath=$(Split-Path (Split-Path $env:LVSADMIN_MODULE))" @Environment ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoLogo -NoProfile -NonInteractive -Command $command 2>&1
+        @('/usr/bin/env', "PSModulePath=$(Split-Path (Split-Path $env:LVSADMIN_MODULE))") + $Environment +
+            @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'), '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', $command)
+    }
+
+    function Invoke-UnitCommand([string] $RulesPath, [string] $Unit = $script:unit, [string] $Variable = 'LVSADMIN_RULES', [int] $Seconds = 600) {
+        # The unit's command, stopped after Seconds.
+        $commandLine = Get-UnitCommand $RulesPath $Unit $Variable
+        $output = & timeout $Seconds @commandLine 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$output"; Lines = @($output | ForEach-Object { "$_" }) }
     }
 }
@@ -78,18 +85,35 @@ Describe 'lvsadmin-health.service' {
         $configuration = Join-Path $script:folder 'health.psd1'
         Set-Content -Path $configuration -Value "@{ Interval = 0.5; Fall = 1; Timeout = 0.5; Services = @( @{ Service = 'TCP 10.0.0.1:80'; Check = 'Http'; Path = '/health' } ) }"
         $notifications = Join-Path $script:folder 'notify.sock'
+        $log = Join-Path $script:folder 'health.log'
         $socket = [System.Net.Sockets.Socket]::new('Unix', 'Dgram', 'Unspecified')
+        $received = [System.Collections.Generic.List[string]]::new()
         try {
             $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($notifications))
-            $run = Invoke-UnitCommand $configuration -Unit $script:healthUnit -Variable LVSADMIN_HEALTH -Environment "NOTIFY_SOCKET=$notifications", 'WATCHDOG_USEC=2000000' -Seconds 30
-            $received = while ($socket.Available -gt 0) {
-                $buffer = [byte[]]::new(4096)
-                [Text.Encoding]::UTF8.GetString($buffer, 0, $socket.Receive($buffer))
+            # Started as systemd starts it (its output to a file, as to the journal), and stopped as systemd
+            # stops it once it has held the server down and said twice that it is alive.
+            $start = [System.Diagnostics.ProcessStartInfo]::new('sh')
+            foreach ($argument in @('-c', 'exec "$@" >"$0" 2>&1', $log) + (Get-UnitCommand $configuration $script:healthUnit LVSADMIN_HEALTH "NOTIFY_SOCKET=$notifications", 'WATCHDOG_USEC=2000000')) {
+                $start.ArgumentList.Add($argument)
             }
+            $watch = [System.Diagnostics.Process]::Start($start)
+            $deadline = (Get-Date).AddSeconds(120)
+            do {
+                Start-Sleep -Milliseconds 250
+                while ($socket.Available -gt 0) {
+                    $buffer = [byte[]]::new(4096)
+                    $received.Add([Text.Encoding]::UTF8.GetString($buffer, 0, $socket.Receive($buffer)))
+                }
+                $lines = @(Get-Content $log -ErrorAction Ignore)
+            } until ($watch.HasExited -or (Get-Date) -gt $deadline -or (@($lines -match 'Up -> Down').Count -and @($received -eq 'WATCHDOG=1').Count -gt 1))
+            $runningUntilStopped = -not $watch.HasExited
+            kill -TERM $watch.Id 2>$null
+            if (-not $watch.WaitForExit(30000)) { $watch.Kill($true) }
+            $lines = @(Get-Content $log -ErrorAction Ignore)
         }
         finally { $socket.Dispose() }
-        $run.ExitCode | Should -Be 124 -Because "it runs until stopped: $($run.Output)"
-        @($run.Lines -match '192\.168\.1\.2:80: Up -> Down, weight 0') | Should -HaveCount 1 -Because $run.Output
+        $runningUntilStopped | Should -BeTrue -Because "it runs until stopped: $lines"
+        @($lines -match '192\.168\.1\.2:80: Up -> Down, weight 0') | Should -HaveCount 1 -Because "$lines"
         Get-IpvsadmRules | Should -Contain '-a -t 10.0.0.1:80 -r 192.168.1.2:80 -m -w 0'
         $received[0] | Should -Match '^READY=1'
         @($received -eq 'WATCHDOG=1').Count | Should -BeGreaterThan 1
