@@ -19,6 +19,8 @@ $script:EveryKernelFiles = 'Differential.Tests.ps1', 'Fidelity.Tests.ps1', 'LvsI
 $script:WalkProofKernels = '6.12', '6.1'
 $script:WalkProofFiles = @('SharedTable.Tests.ps1')
 $script:OtherKernelDifferentialRules = 400
+# What a job takes before its first file: the kernel's boot, pwsh's start and Pester's discovery (measured 20-30 s).
+$script:JobStartSeconds = 25
 
 function Get-PesterManifest {
     $manifest = Join-Path (Get-NuGetFolder) "pester/$script:PesterVersion/tools/Pester.psd1"
@@ -68,11 +70,13 @@ function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
         $own = @($Files | Where-Object { $_ -in $script:EveryKernelFiles -or ($kernel.Name -eq $walkProof -and $_ -in $script:WalkProofFiles) })
         if ($own) {
             $lanes[0].Jobs.Add([pscustomobject]@{ Name = $kernel.Name; Kernel = $kernel; Whole = $false; Files = $own })
-            $lanes[0].Seconds += ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum
+            $lanes[0].Seconds += $script:JobStartSeconds + ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum
         }
     }
     foreach ($file in $Files | Sort-Object @{ Expression = { Get-FileSeconds $whole $_ }; Descending = $true }, @{ Expression = { $_ } }) {
-        $lane = $lanes | Sort-Object Seconds -Stable | Select-Object -First 1
+        # A lane's first file of the whole suite starts a job there too.
+        $lane = $lanes | Sort-Object { $_.Seconds + $(if ($_.Whole.Count) { 0 } else { $script:JobStartSeconds }) } -Stable | Select-Object -First 1
+        if (-not $lane.Whole.Count) { $lane.Seconds += $script:JobStartSeconds }
         $lane.Whole.Add($file)
         $lane.Seconds += Get-FileSeconds $whole $file
     }
