@@ -73,10 +73,9 @@ function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
             $lanes[0].Seconds += $script:JobStartSeconds + ($own | ForEach-Object { Get-FileSeconds $kernel.Name $_ } | Measure-Object -Sum).Sum
         }
     }
+    # (Each lane's share of the whole suite is a job too, whose start every lane pays alike.)
     foreach ($file in $Files | Sort-Object @{ Expression = { Get-FileSeconds $whole $_ }; Descending = $true }, @{ Expression = { $_ } }) {
-        # A lane's first file of the whole suite starts a job there too.
-        $lane = $lanes | Sort-Object { $_.Seconds + $(if ($_.Whole.Count) { 0 } else { $script:JobStartSeconds }) } -Stable | Select-Object -First 1
-        if (-not $lane.Whole.Count) { $lane.Seconds += $script:JobStartSeconds }
+        $lane = $lanes | Sort-Object Seconds -Stable | Select-Object -First 1
         $lane.Whole.Add($file)
         $lane.Seconds += Get-FileSeconds $whole $file
     }
