@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using LvsAdmin.Health;
 using LvsAdmin.Ipvs;
 using LvsAdmin.Netlink;
+using ServersByEndpoint = System.Collections.Generic.Dictionary<(System.Net.IPAddress Address, ushort Port), LvsAdmin.LvsRealServer>;
 
 namespace LvsAdmin.Commands
 {
@@ -371,10 +372,10 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>Each watched server as the table has it now, and every server of the services read (by endpoint): one read per service.</summary>
-        private (List<LvsRealServer?> Entries, Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>> ByService) ReadTable(WatchedGroup group)
+        private (List<LvsRealServer?> Entries, Dictionary<string, ServersByEndpoint> ByService) ReadTable(WatchedGroup group)
         {
-            var byService = new Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>>();
-            Dictionary<(System.Net.IPAddress, ushort), LvsRealServer> Read(LvsServiceKey service)
+            var byService = new Dictionary<string, ServersByEndpoint>();
+            ServersByEndpoint Read(LvsServiceKey service)
             {
                 if (!byService.TryGetValue(service.ToString(), out var servers))
                 {
@@ -390,11 +391,11 @@ namespace LvsAdmin.Commands
             return (entries, byService);
         }
 
-        private static LvsRealServer? Find(Dictionary<(System.Net.IPAddress, ushort), LvsRealServer> servers, LvsRealServer server) =>
+        private static LvsRealServer? Find(ServersByEndpoint servers, LvsRealServer server) =>
             servers.GetValueOrDefault((server.Address, server.Port));
 
         /// <summary>Servers of a whole service that are not watched (added since, or again after another hand removed them) join the watch.</summary>
-        private void Admit(WatchedGroup group, Dictionary<string, Dictionary<(System.Net.IPAddress, ushort), LvsRealServer>> byService, WatchHolds holds)
+        private void Admit(WatchedGroup group, Dictionary<string, ServersByEndpoint> byService, WatchHolds holds)
         {
             if (group.WholeServices.Count == 0)
                 return;
