@@ -57,27 +57,28 @@ Describe 'A table of 10,000 services x 4 real servers' {
 
     It 'is imported whole under -ErrorAction Stop: ipvsadm lists every rule of the file' {
         Import-LvsRules -Path $script:rules @at
-        $listed = Get-ReferenceRules $script:ns
-        $listed.Count | Should -Be 50000
-        Compare-Object ($listed | Sort-Object) ($script:lines | Sort-Object) -SyncWindow 0 | Should -BeNullOrEmpty
+        $script:listed = Get-ReferenceRules $script:ns
+        $script:listed.Count | Should -Be 50000
+        Assert-SameLines $script:listed $script:lines
     }
 
     It 'is exported as ipvsadm -Sn writes it, line for line' {
+        # The table as ipvsadm listed it above.
         $exported = Export-LvsRules @at
-        $exported | Should -HaveCount 50000
-        Compare-Object $exported (Get-ReferenceRules $script:ns) -SyncWindow 0 | Should -BeNullOrEmpty
+        $exported.Count | Should -Be 50000
+        Assert-SameLines $exported $script:listed -InOrder
     }
 
     It 'is listed whole by Get-LvsService | Get-LvsRealServer' {
         $servers = @(Get-LvsService @at | Get-LvsRealServer @at)
-        $servers | Should -HaveCount 40000
-        ($servers | Where-Object Weight -eq 4) | Should -HaveCount 10000
+        $servers.Count | Should -Be 40000
+        @($servers.Weight -eq 4).Count | Should -Be 10000
     }
 
     It 'is replaced by a table with 1% of its weights changed, and then matches it' {
         Import-LvsRules -Path $script:changed -Replace -Confirm:$false @at
         Compare-LvsRules -Path $script:changed @at | Should -BeNullOrEmpty
-        Compare-Object ((Get-ReferenceRules $script:ns) | Sort-Object) ($script:changedLines | Sort-Object) -SyncWindow 0 | Should -BeNullOrEmpty
+        Assert-SameLines (Get-ReferenceRules $script:ns) $script:changedLines
     }
 }
 
@@ -94,9 +95,9 @@ Describe 'One service with 10,000 real servers' {
     It 'is imported, listed and exported as ipvsadm has it' {
         Import-LvsRules -Path $script:rules @at
         $listed = @(Get-LvsRealServer -Service 'TCP 10.0.0.1:80' @at)
-        $listed | Should -HaveCount 10000
-        Compare-Object @($listed | ForEach-Object { "$($_.Address)" } | Sort-Object) @($script:servers | Sort-Object) -SyncWindow 0 | Should -BeNullOrEmpty
-        Compare-Object @(Export-LvsRules @at) (Get-ReferenceRules $script:ns) -SyncWindow 0 | Should -BeNullOrEmpty
+        $listed.Count | Should -Be 10000
+        Assert-SameLines $listed.ForEach('Address').ForEach('ToString') $script:servers
+        Assert-SameLines (Export-LvsRules @at) (Get-ReferenceRules $script:ns) -InOrder
     }
 
     It 'loses 1% of its real servers to -Replace, and ipvsadm agrees' {
@@ -104,8 +105,8 @@ Describe 'One service with 10,000 real servers' {
         $keptServers = for ($j = 0; $j -lt $script:servers.Count; $j++) { if (($j + 1) % 100) { $script:servers[$j] } }
         $kept = @('-A -t 10.0.0.1:80 -s wlc') + @($keptServers | ForEach-Object { "-a -t 10.0.0.1:80 -r ${_}:8080 -m -w 1" })
         Import-LvsRules -Path (Write-RuleFile 'wide-kept.rules' $kept) -Replace -Confirm:$false @at
-        Compare-Object ((Get-ReferenceRules $script:ns) | Sort-Object) ($kept | Sort-Object) -SyncWindow 0 | Should -BeNullOrEmpty
-        Get-LvsRealServer -Service 'TCP 10.0.0.1:80' @at | Should -HaveCount 9900
+        Assert-SameLines (Get-ReferenceRules $script:ns) $kept
+        @(Get-LvsRealServer -Service 'TCP 10.0.0.1:80' @at).Count | Should -Be 9900
     }
 }
 
@@ -153,14 +154,14 @@ Describe 'A connection table of 20,000 entries' {
     }
 
     It 'is read whole by Get-LvsConnection, connection for connection as ipvsadm -Lcn lists it' {
-        $ours = @(Get-LvsConnection -NetworkNamespace $script:ns -ErrorAction Stop | ForEach-Object {
+        $ours = @(Get-LvsConnection -NetworkNamespace $script:ns -ErrorAction Stop).ForEach({
                 "$($_.Protocol) $($_.ClientAddress):$($_.ClientPort) $($_.VirtualAddress):$($_.VirtualPort) $($_.RealServerAddress):$($_.RealServerPort)" })
         # ipvsadm -Lcn: "UDP  04:59  UDP  10.250.0.2:20000  10.250.1.1:53  10.250.0.3:53" after two header lines.
-        $reference = @(Invoke-Checked ip netns exec $script:ns ipvsadm -Lcn | Select-Object -Skip 2 | ForEach-Object {
+        $reference = @(Invoke-Checked ip netns exec $script:ns ipvsadm -Lcn | Select-Object -Skip 2).ForEach({
                 $fields = -split $_
                 "$($fields[0]) $($fields[3]) $($fields[4]) $($fields[5])" })
-        $ours | Should -HaveCount 20000
-        Compare-Object ($ours | Sort-Object) ($reference | Sort-Object) -SyncWindow 0 | Should -BeNullOrEmpty
+        $ours.Count | Should -Be 20000
+        Assert-SameLines $ours $reference
     }
 
     It 'counts them per service as the kernel does' {

@@ -34,19 +34,19 @@ until ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; do :; done
 printf '%s\n' '-A -t 10.63.0.1:80 -s rr' '-a -t 10.63.0.1:80 -r 192.168.63.1:80 -m' '-a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2' '-e -t 10.61.0.1:80 -r 192.168.61.2:80 -m -w 5' '-D -t 10.61.0.2:80' | ipvsadm -R
 if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo after; fi > '$script:folder/overlap'
 "@
-    # The table after the writer's changes alone, as ipvsadm -Sn writes it, sorted.
+    # The table after the writer's changes alone, as ipvsadm -Sn writes it.
     $script:expected = @(
         $script:base | Where-Object { $_ -ne '-A -t 10.61.0.2:80 -s rr' } |
             ForEach-Object { $_ -replace '^(-a -t 10\.61\.0\.1:80 -r 192\.168\.61\.2:80 -m) -w 1$', '$1 -w 5' }
         '-A -t 10.63.0.1:80 -s rr'
         '-a -t 10.63.0.1:80 -r 192.168.63.1:80 -m -w 1'
         '-a -t 10.61.0.1:80 -r 192.168.61.9:80 -m -w 2'
-    ) | Sort-Object
+    )
 
     # The other namespace: a loop that adds 300 services and flushes them, again and again.
     $churnRules = Join-Path $script:folder 'churn.rules'
     Set-Content -Path $churnRules -Value @(foreach ($n in 0..299) { "-A -t 10.77.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
-    function Invoke-WithoutChurn([scriptblock] $Action) {
+    function Suspend-Churn {
         # Every process of the loop stopped, the ipvsadm it was starting as well: until a listing finds no new one.
         $stopped = @()
         do {
@@ -54,35 +54,49 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
             $churning | ForEach-Object { kill -STOP $_ }
             $stopped += $churning
         } while ($churning)
-        try { & $Action } finally { $stopped | ForEach-Object { kill -CONT $_ 2>$null } }
+        $stopped
     }
-    # The base table in the shared namespace, and a writer of its own there (a bash script), whose services
-    # (those matching Theirs) the listings below leave out.
+    function Resume-Churn([string[]] $Stopped) { $Stopped | ForEach-Object { kill -CONT $_ 2>$null } }
+    function Invoke-WithoutChurn([scriptblock] $Action) {
+        $stopped = Suspend-Churn
+        try { & $Action } finally { Resume-Churn $stopped }
+    }
+    # The base table in the shared namespace (loaded while the churn pauses: only what is tested runs beside it).
+    $script:baseRules = Join-Path $script:folder 'base.rules'
+    Set-Content -Path $script:baseRules -Value (@('-C') + $script:base)
+    function Reset-SharedTable {
+        Invoke-WithoutChurn { Invoke-Checked ip netns exec $script:table sh -c "ipvsadm -R < '$script:baseRules'" | Out-Null }
+    }
+    function Stop-ListingWriter {
+        # Until none is left: the loop may be starting its next ipvsadm as the last one is killed.
+        do {
+            $writing = @(ip netns pids $script:table)
+            $writing | ForEach-Object { kill -KILL $_ 2>$null }
+        } while ($writing)
+    }
+    # The base table, and a writer of its own in the shared namespace (a bash script), whose services (those
+    # matching Theirs) the listings below leave out.
     function Start-ListingWriter([string] $Name, [string] $Script, [string] $Theirs) {
-        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
-        $script:base | ip netns exec $script:table ipvsadm -R
-        $script:services = @($script:base | Where-Object { $_ -clike '-A *' } | ForEach-Object { $_ -replace '^-A -t (\S+) .*$', 'TCP $1' } | Sort-Object)
+        Reset-SharedTable
         $path = Join-Path $script:folder $Name
         Set-Content -Path $path -Value $Script
         Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $script:table, 'bash', $path
-        $script:ours = { param($lines) @($lines | Where-Object { $_ -notmatch $Theirs }) }.GetNewClosure()
+        $script:theirs = $Theirs
     }
-    # The listings, round after round, against the base table ($script:ours drops the other writer's services).
+    $script:services = @($script:base -clike '-A *' -replace '^-A -t (\S+) .*$', 'TCP $1')
+    # The listings, round after round, against the base table, the other writer's lines left out.
     function Assert-ListedOnce([int] $Rounds, [scriptblock] $EachRound = {}) {
         foreach ($round in 1..$Rounds) {
             & $EachRound
-            $listed = @(& $script:ours (Get-LvsService -NetworkNamespace $script:table | ForEach-Object ToString) | Sort-Object)
-            Compare-Object $script:services $listed | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $listed.Count | Should -Be $script:services.Count -Because "round $round"
+            $listed = @((Get-LvsService -NetworkNamespace $script:table).ForEach('ToString'))
+            Assert-SameLines ($listed -notmatch $script:theirs) $script:services -Because "round $round"
         }
     }
     function Assert-ExportedOnce([int] $Rounds, [scriptblock] $EachRound = {}) {
-        $expected = @($script:base | Sort-Object)
         foreach ($round in 1..$Rounds) {
             & $EachRound
-            $exported = @(& $script:ours (Export-LvsRules -NetworkNamespace $script:table | ForEach-Object { $_ -replace ' -x \d+ -y \d+' }) | Sort-Object)
-            Compare-Object $expected $exported | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty -Because "round $round"
-            $exported.Count | Should -Be $expected.Count -Because "round $round"
+            $exported = @(Export-LvsRules -NetworkNamespace $script:table) -replace ' -x \d+ -y \d+'
+            Assert-SameLines ($exported -notmatch $script:theirs) $script:base -Because "round $round"
         }
     }
     $churnScript = Join-Path $script:folder 'churn.sh'
@@ -119,8 +133,7 @@ Describe 'An import that stops, while another writer changes the table: <Mode>' 
     }
 ) {
     BeforeAll {
-        Invoke-Checked ip netns exec $script:table ipvsadm -C | Out-Null
-        $script:base | ip netns exec $script:table ipvsadm -R
+        Reset-SharedTable
         Remove-Item (Join-Path $script:folder 'overlap') -ErrorAction Ignore
         $path = Join-Path $script:folder 'import.rules'
         Set-Content -Path $path -Value (& $Rules)
@@ -144,9 +157,8 @@ Describe 'An import that stops, while another writer changes the table: <Mode>' 
 
     It 'leaves every service that was there, what it changed as it was, and every change of the other writer' {
         # ipvsadm, the reference, lists exactly only while no other namespace changes its table: the churn pauses.
-        $now = Invoke-WithoutChurn { @(ip netns exec $script:table ipvsadm -Sn | Sort-Object) }
-        Compare-Object $script:expected $now | Select-Object -First 10 | Out-String | Should -BeNullOrEmpty
-        $now.Count | Should -Be $script:expected.Count
+        $now = Invoke-WithoutChurn { @(ip netns exec $script:table ipvsadm -Sn) }
+        Assert-SameLines $now $script:expected
     }
 }
 
@@ -157,7 +169,7 @@ Describe 'Listings while another namespace churns and another writer changes oth
     }
 
     AfterAll {
-        ip netns pids $script:table | ForEach-Object { kill $_ 2>$null }
+        Stop-ListingWriter
     }
 
     It 'Get-LvsService lists every service once, round after round' {
@@ -179,12 +191,14 @@ Describe 'Listings while another namespace churns and another writer changes oth
 Describe 'Listings while a writer in the same namespace grows and shrinks the table' {
     BeforeAll {
         # 3,000 services added and deleted again and again: from 7.1 the namespace's table grows and shrinks
-        # (and walks in a new order each time); before, the dump's position in the shared table moves.
+        # (and walks in a new order each time); before, the dump's position in the shared table moves. The
+        # other namespace's churn pauses: this writer alone moves the listings.
         $grow = Join-Path $script:folder 'grow.rules'
         $shrink = Join-Path $script:folder 'shrink.rules'
         Set-Content -Path $grow -Value @(foreach ($n in 0..2999) { "-A -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80 -s rr" })
         Set-Content -Path $shrink -Value @(foreach ($n in 0..2999) { "-D -t 10.81.$([math]::Floor($n / 250)).$($n % 250 + 1):80" })
         Start-ListingWriter 'grow.sh' "while :; do ipvsadm -R < '$grow'; ipvsadm -R < '$shrink'; done" '10\.81\.'
+        $script:paused = Suspend-Churn
         $script:buckets = [System.Collections.Generic.HashSet[string]]::new()
         function Save-ServiceBuckets {
             $line = ip netns exec $script:table cat /proc/net/ip_vs_status 2>$null | Where-Object { $_ -like 'Service buckets:*' }
@@ -193,7 +207,8 @@ Describe 'Listings while a writer in the same namespace grows and shrinks the ta
     }
 
     AfterAll {
-        ip netns pids $script:table | ForEach-Object { kill $_ 2>$null }
+        Stop-ListingWriter
+        Resume-Churn $script:paused
     }
 
     It 'Get-LvsService lists every service once, round after round' {
@@ -218,36 +233,40 @@ Describe 'A change to an object held since an earlier read' {
     BeforeAll {
         $script:at = @{ NetworkNamespace = $script:table }
         function Invoke-InTable { Invoke-Checked ip netns exec $script:table ipvsadm @args | Out-Null }
+        $script:paused = Suspend-Churn
+        Invoke-InTable -C
+        foreach ($service in '10.65.0.1:80', '10.65.0.2:80', '10.65.0.3:80') {
+            Invoke-InTable -A -t $service -s wlc
+            Invoke-InTable -a -t $service -r 192.168.65.1:80 -m -w 3
+        }
+        # Objects read, then changed by another writer; held longer than a pipeline takes from Get to Set,
+        # they are no longer ones just read.
+        $script:heldServer = Get-LvsRealServer -Service 'TCP 10.65.0.1:80' @at
+        $script:heldService = Get-LvsService -Service 'TCP 10.65.0.2:80' @at
+        Invoke-InTable -e -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 3 -x 50 -y 5
+        Invoke-InTable -E -t 10.65.0.2:80 -s wlc -p 300
+        Start-Sleep -Seconds 6
     }
 
-    BeforeEach {
-        Invoke-InTable -C
-        Invoke-InTable -A -t 10.65.0.1:80 -s wlc
-        Invoke-InTable -a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 3
+    AfterAll {
+        Resume-Churn $script:paused
     }
 
     It 'Set-LvsRealServer keeps what another writer changed since: it reads the real server again' {
-        $held = Get-LvsRealServer -Service 'TCP 10.65.0.1:80' @at
-        Invoke-InTable -e -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 3 -x 50 -y 5
-        # Longer than a pipeline takes from Get to Set: the object is no longer one just read.
-        Start-Sleep -Seconds 6
-        $held | Set-LvsRealServer -Weight 4 @at
-        $row = @(ip netns exec $script:table ipvsadm -Ln --thresholds) -match '^\s+-> 192\.168\.65\.1:80'
+        $script:heldServer | Set-LvsRealServer -Weight 4 @at
+        $row = @(ip netns exec $script:table ipvsadm -Ln --thresholds -t 10.65.0.1:80) -match '^\s+-> 192\.168\.65\.1:80'
         $row | Should -Match '^\s+-> 192\.168\.65\.1:80\s+50\s+5\s'
         @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 4'
     }
 
     It 'Set-LvsService keeps what another writer changed since: it reads the service again' {
-        $held = Get-LvsService @at
-        Invoke-InTable -E -t 10.65.0.1:80 -s wlc -p 300
-        Start-Sleep -Seconds 6
-        $held | Set-LvsService -Scheduler rr @at
-        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-A -t 10.65.0.1:80 -s rr -p 300'
+        $script:heldService | Set-LvsService -Scheduler rr @at
+        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-A -t 10.65.0.2:80 -s rr -p 300'
     }
 
     It 'Get-LvsRealServer | Set-LvsRealServer builds on what it just read' {
-        Get-LvsRealServer @at | Set-LvsRealServer -Weight 7 @at
-        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.1:80 -r 192.168.65.1:80 -m -w 7'
+        Get-LvsRealServer -Service 'TCP 10.65.0.3:80' @at | Set-LvsRealServer -Weight 7 @at
+        @(ip netns exec $script:table ipvsadm -Sn) | Should -Contain '-a -t 10.65.0.3:80 -r 192.168.65.1:80 -m -w 7'
     }
 }
 

@@ -21,6 +21,25 @@ function Get-IpvsadmRules {
     @(ipvsadm -Sn)
 }
 
+function Assert-SameLines {
+    # Lines against those they must be, each as often, in any order (or InOrder): compared as .NET does it
+    # (Sort-Object and Compare-Object take seconds over tens of thousands of lines); on a difference, the
+    # counts and the first lines that differ.
+    param([string[]] $Actual, [string[]] $Expected, [string] $Because, [switch] $InOrder)
+    $compared = foreach ($lines in $Actual, $Expected) {
+        $copy = [string[]]::new(0)
+        if ($null -ne $lines) { $copy = [string[]]$lines.Clone() }
+        if (-not $InOrder) { [Array]::Sort($copy, [StringComparer]::Ordinal) }
+        , $copy
+    }
+    if (-not [Linq.Enumerable]::SequenceEqual($compared[0], $compared[1])) {
+        $window = if ($InOrder) { 0 } else { [int]::MaxValue }
+        $differ = Compare-Object $compared[1] $compared[0] -CaseSensitive -SyncWindow $window | Select-Object -First 10 | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }
+        "$($compared[0].Count) lines, $($compared[1].Count) expected; first differences (=> only these, <= only those expected): $($differ -join '; ')" |
+            Should -BeNullOrEmpty -Because $Because
+    }
+}
+
 function Invoke-Checked {
     # A native command that must succeed: its output, or an error naming it and what it said. A plain
     # function on purpose: options such as -A and -p must reach the command as they are, not bind here.
@@ -64,46 +83,52 @@ function Initialize-LvsTestNetwork {
     #>
     param([int] $RealServers = 3)
     Remove-LvsTestNetwork
-    sysctl -qw net.ipv4.ip_forward=1
-    ip link set lo up
-    ip netns add lvsadmin-test-client
-    ip link add lvs-c0 type veth peer name eth0 netns lvsadmin-test-client
-    ip addr add 10.99.1.1/24 dev lvs-c0
-    ip link set lvs-c0 up
-    ip -n lvsadmin-test-client addr add 10.99.1.2/24 dev eth0
-    ip -n lvsadmin-test-client link set eth0 up
-    ip -n lvsadmin-test-client link set lo up
-    ip -n lvsadmin-test-client route add 10.99.9.0/24 via 10.99.1.1
+    # The links and addresses in one ip process per namespace: a process is dear in the test kernel.
+    $director = @(
+        'link set lo up'
+        'netns add lvsadmin-test-client'
+        'link add lvs-c0 type veth peer name eth0 netns lvsadmin-test-client'
+        'addr add 10.99.1.1/24 dev lvs-c0'
+        'link set lvs-c0 up'
+        foreach ($n in 1..$RealServers) {
+            "netns add lvsadmin-test-rs$n"
+            "link add lvs-r$n type veth peer name eth0 netns lvsadmin-test-rs$n"
+            "addr add 10.99.2$n.1/24 dev lvs-r$n"
+            "link set lvs-r$n up"
+        }
+        'addr add 10.99.9.0/24 dev lo'
+    )
+    Invoke-IpBatch $director
+    Invoke-IpBatch 'addr add 10.99.1.2/24 dev eth0', 'link set eth0 up', 'link set lo up', 'route add 10.99.9.0/24 via 10.99.1.1' -Namespace lvsadmin-test-client
     foreach ($n in 1..$RealServers) {
-        $ns = "lvsadmin-test-rs$n"
-        ip netns add $ns
-        ip link add "lvs-r$n" type veth peer name eth0 netns $ns
-        ip addr add "10.99.2$n.1/24" dev "lvs-r$n"
-        ip link set "lvs-r$n" up
-        ip -n $ns addr add "10.99.2$n.2/24" dev eth0
-        ip -n $ns link set eth0 up
-        ip -n $ns link set lo up
-        ip -n $ns route add default via "10.99.2$n.1"
+        Invoke-IpBatch "addr add 10.99.2$n.2/24 dev eth0", 'link set eth0 up', 'link set lo up', "route add default via 10.99.2$n.1" -Namespace "lvsadmin-test-rs$n"
         $root = Join-Path ([IO.Path]::GetTempPath()) "lvs-www$n"
         New-Item -ItemType Directory -Force -Path $root | Out-Null
         Set-Content -Path (Join-Path $root 'index.html') -Value "rs$n" -NoNewline
-        ip netns exec $ns busybox httpd -p 80 -h $root
+        ip netns exec "lvsadmin-test-rs$n" busybox httpd -p 80 -h $root
     }
-    ip addr add 10.99.9.0/24 dev lo 2>$null
     # Replies of direct routing and tunnelling come back through the director with a virtual address
     # (one of the director's own) as their source: accept them instead of dropping them as martians.
-    sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.all.accept_local=1
-    foreach ($n in 1..$RealServers) { sysctl -qw "net.ipv4.conf.lvs-r$n.rp_filter=0" "net.ipv4.conf.lvs-r$n.accept_local=1" }
+    sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.all.accept_local=1 @(
+        foreach ($n in 1..$RealServers) { "net.ipv4.conf.lvs-r$n.rp_filter=0"; "net.ipv4.conf.lvs-r$n.accept_local=1" })
+}
+
+function Invoke-IpBatch([string[]] $Commands, [string] $Namespace) {
+    # ip commands (without "ip") run by one ip process, in Namespace when given; an error names the command.
+    $arguments = @(if ($Namespace) { '-n', $Namespace }) + '-batch', '-'
+    $output = $Commands | ip @arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ip $($arguments -join ' ') failed ($LASTEXITCODE): $output; the commands were: $($Commands -join '; ')" }
 }
 
 function Remove-LvsTestNetwork {
-    foreach ($ns in @(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' }) {
-        Remove-LvsNamespace $ns
-    }
+    $namespaces = @(@(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' })
+    foreach ($ns in $namespaces) { ip netns pids $ns | ForEach-Object { kill $_ 2>$null } }
     # A namespace lives on while anything still holds it, and with it the veth pairs: their director ends go
-    # now, so that the next file's network can be made whatever is left of this one.
-    foreach ($link in @(ip -o link show) -replace '^\d+: ([^:@]+).*', '$1' | Where-Object { $_ -match '^lvs-(c0|r\d+)$' }) { ip link del $link 2>$null }
-    ip addr del 10.99.9.0/24 dev lo 2>$null
+    # now, so that the next file's network can be made whatever is left of this one. One ip process goes on
+    # after a command that fails (-force): whatever is there goes.
+    $links = @(@(ip -o link show) -replace '^\d+: ([^:@]+).*', '$1' | Where-Object { $_ -match '^lvs-(c0|r\d+)$' })
+    @($namespaces | ForEach-Object { "netns delete $_" }) + @($links | ForEach-Object { "link del $_" }) + 'addr del 10.99.9.0/24 dev lo' |
+        ip -force -batch - 2>$null
 }
 
 function Invoke-LvsTestRequest {

@@ -72,7 +72,7 @@ public sealed class ClaimsMoreBuffer : INetlinkTransport
         }
     }
 
-    function Get-Table { @(ip netns exec $script:namespace ipvsadm -Sn | Sort-Object) }
+    function Get-Table { @(ip netns exec $script:namespace ipvsadm -Sn) }
 
     function Set-Table([string[]] $Rules) { $Rules | ip netns exec $script:namespace ipvsadm -R }
 
@@ -149,6 +149,6 @@ Describe 'A transport error in the middle of an import that stops (replies reall
 
     It 'undoes what it applied: the table is as it was, with the other writer''s service (ipvsadm -Sn)' {
         $script:result.UndoFailures | Should -Be 0
-        $script:after | Should -Be @($script:base + '-A -t 10.74.0.1:80 -s wlc' | Sort-Object)
+        Assert-SameLines $script:after @($script:base + '-A -t 10.74.0.1:80 -s wlc')
     }
 }
