@@ -13,43 +13,44 @@ $script:Gateway = '10.98.1.1'
 
 Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
-function Add-SwitchPort([string] $Bridge, [string] $Port, [string] $Namespace, [string] $Name, [string] $Address) {
-    # A veth whose one end is $Name in $Namespace (the caller's when empty) and whose other end, $Port, is on $Bridge.
-    Invoke-Checked ip -n lvsadmin-test-ha-switch link add $port type veth peer name $Name
-    if ($Namespace) {
-        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $Name netns $Namespace
-        Invoke-Checked ip -n $Namespace addr add $Address dev $Name
-        Invoke-Checked ip -n $Namespace link set $Name up
-    }
-    else {
-        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $Name netns $PID
-        Invoke-Checked ip addr add $Address dev $Name
-        Invoke-Checked ip link set $Name up
-    }
-    Invoke-Checked ip -n lvsadmin-test-ha-switch link set $port master $Bridge up
-}
-
 function Initialize-LvsDirectorPair {
     Remove-LvsDirectorPair
-    foreach ($ns in 'lvsadmin-test-ha-switch', 'lvsadmin-test-d1', 'lvsadmin-test-d2', 'lvsadmin-test-ha-client', 'lvsadmin-test-ha-rs') {
-        Invoke-Checked ip netns add $ns
-        Invoke-Checked ip -n $ns link set lo up
+    # The switch's ports: veth pairs whose one end, Port, is on Bridge, and whose other, Name, goes to Namespace
+    # (this one when empty) with Address.
+    $ports = @(
+        @{ Bridge = 'br-front'; Port = 'mgmt'; Namespace = ''; Name = 'lvs-mgmt'; Address = '10.98.0.2/24' }
+        foreach ($name in $script:Directors.Keys) {
+            $director = $script:Directors[$name]
+            @{ Bridge = 'br-front'; Port = "f-$name"; Namespace = $director.Namespace; Name = 'eth0'; Address = "10.98.0.$($director.Host)/24" }
+            @{ Bridge = 'br-back'; Port = "b-$name"; Namespace = $director.Namespace; Name = 'eth1'; Address = "10.98.1.$($director.Host)/24" }
+        }
+        @{ Bridge = 'br-front'; Port = 'f-client'; Namespace = 'lvsadmin-test-ha-client'; Name = 'eth0'; Address = '10.98.0.50/24' }
+        @{ Bridge = 'br-back'; Port = 'b-rs'; Namespace = 'lvsadmin-test-ha-rs'; Name = 'eth0'; Address = '10.98.1.50/24' }
+    )
+    # One ip process per namespace (a process is dear in the test kernel): the namespaces; the switch's
+    # bridges and ports; then each namespace's loopback, addresses and routes.
+    $namespaces = 'lvsadmin-test-ha-switch', 'lvsadmin-test-d1', 'lvsadmin-test-d2', 'lvsadmin-test-ha-client', 'lvsadmin-test-ha-rs'
+    Invoke-IpBatch @($namespaces | ForEach-Object { "netns add $_" })
+    Invoke-IpBatch -Namespace lvsadmin-test-ha-switch @(
+        foreach ($bridge in 'br-front', 'br-back') {
+            # No IGMP querier here: flood multicast (the sync daemon's) instead of snooping for members.
+            "link add $bridge type bridge mcast_snooping 0"
+            "link set $bridge up"
+        }
+        foreach ($port in $ports) {
+            "link add $($port.Port) type veth peer name $($port.Name)"
+            "link set $($port.Name) netns $(if ($port.Namespace) { $port.Namespace } else { $PID })"
+            "link set $($port.Port) master $($port.Bridge) up"
+        }
+    )
+    foreach ($namespace in @($namespaces) + '') {
+        Invoke-IpBatch -Namespace $namespace @(
+            if ($namespace) { 'link set lo up' }
+            foreach ($port in $ports | Where-Object { $_.Namespace -eq $namespace }) { "addr add $($port.Address) dev $($port.Name)"; "link set $($port.Name) up" }
+            if ($namespace -eq 'lvsadmin-test-ha-rs') { "route add default via $script:Gateway" }
+        )
     }
-    foreach ($bridge in 'br-front', 'br-back') {
-        # No IGMP querier here: flood multicast (the sync daemon's) instead of snooping for members.
-        Invoke-Checked ip -n lvsadmin-test-ha-switch link add $bridge type bridge mcast_snooping 0
-        Invoke-Checked ip -n lvsadmin-test-ha-switch link set $bridge up
-    }
-    Add-SwitchPort br-front mgmt '' 'lvs-mgmt' '10.98.0.2/24'
-    foreach ($name in $script:Directors.Keys) {
-        $director = $script:Directors[$name]
-        Add-SwitchPort br-front "f-$name" $director.Namespace 'eth0' "10.98.0.$($director.Host)/24"
-        Add-SwitchPort br-back "b-$name" $director.Namespace 'eth1' "10.98.1.$($director.Host)/24"
-        Invoke-Checked ip netns exec $director.Namespace sysctl -qw net.ipv4.ip_forward=1
-    }
-    Add-SwitchPort br-front f-client lvsadmin-test-ha-client 'eth0' '10.98.0.50/24'
-    Add-SwitchPort br-back b-rs lvsadmin-test-ha-rs 'eth0' '10.98.1.50/24'
-    Invoke-Checked ip -n lvsadmin-test-ha-rs route add default via $script:Gateway
+    foreach ($director in $script:Directors.Values) { Invoke-Checked ip netns exec $director.Namespace sysctl -qw net.ipv4.ip_forward=1 | Out-Null }
     # The real server echoes each line back on ports 80 and 443; nothing listens on 8080.
     foreach ($port in 80, 443) {
         Start-Process -FilePath ip -ArgumentList 'netns', 'exec', 'lvsadmin-test-ha-rs', 'busybox', 'nc', '-ll', '-p', $port, '-e', '/bin/cat'

@@ -226,4 +226,11 @@ function Get-RandomInvalidLine {
     )
 }
 
-Export-ModuleMember -Function New-RandomRuleSet, Get-RandomInvalidLine
+function Get-RandomInvalidLineSet {
+    <# .SYNOPSIS Count lines that ipvsadm's own checks refuse: the same lines for the same Seed. #>
+    param([Parameter(Mandatory)] [int] $Seed, [int] $Count = 40)
+    $random = [Random]::new($Seed)
+    foreach ($n in 1..$Count) { Get-RandomInvalidLine -Random $random }
+}
+
+Export-ModuleMember -Function New-RandomRuleSet, Get-RandomInvalidLineSet

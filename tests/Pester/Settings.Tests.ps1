@@ -58,7 +58,8 @@ Describe 'Get-LvsSetting and Set-LvsSetting' {
         $probe = Join-Path ([IO.Path]::GetTempPath()) 'lvsadmin-test-unprivileged.ps1'
         Set-Content $probe @'
 Import-Module $env:LVSADMIN_MODULE
-$settings = @(Get-LvsSetting | ForEach-Object { [pscustomobject]@{ Name = $_.Name; ReadOnly = $_.ReadOnly; Writable = (stat -c %A "/proc/sys/net/ipv4/vs/$($_.Name)") -match 'w' } })
+# Writable: the file has a write bit (0o222), as stat shows it.
+$settings = @(Get-LvsSetting | ForEach-Object { [pscustomobject]@{ Name = $_.Name; ReadOnly = $_.ReadOnly; Writable = ([int][IO.File]::GetUnixFileMode("/proc/sys/net/ipv4/vs/$($_.Name)") -band 0x92) -ne 0 } })
 $refused = $settings | Where-Object ReadOnly | Select-Object -First 1 | ForEach-Object {
     try { Set-LvsSetting $_.Name 1 -ErrorAction Stop; 'written' } catch { $_.FullyQualifiedErrorId }
 }

@@ -43,7 +43,8 @@ function Get-PwshCommand {
 #>
 function Install-DebianPackages {
     param([string[]] $Packages, [string] $Purpose)
-    $missing = @($Packages | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -ne 'install ok installed' })
+    $installed = @(& dpkg-query -W -f '${Package} ${Status}\n' @Packages 2>$null) -match ' install ok installed$' -replace ' .*'
+    $missing = @($Packages | Where-Object { $_ -notin $installed })
     if (-not $missing) { return }
     if ((id -u) -ne '0') { throw "$Purpose needs Debian packages ($($missing -join ', ')); install them as root or run as root." }
     Write-Step "Installing $($missing -join ', ') from Debian's packages"

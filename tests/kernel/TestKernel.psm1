@@ -6,7 +6,7 @@ Import-Module (Join-Path $PSScriptRoot '../harness/Harness.psm1')
 # What the kernel tests call besides pwsh: ipvsadm is their reference, busybox serves HTTP, openssl
 # serves HTTPS, procps' sysctl is the settings' reference, strace captures netlink bytes,
 # systemd-analyze checks the unit, OpenSSH (server and client) carries the remoting tests' sessions;
-# user-mode Linux (booted with kmod's insmod) where the host has no IPVS.
+# user-mode Linux (whose modules kmod's modprobe loads) where the host has no IPVS.
 $script:TestPackages = 'ipvsadm', 'kmod', 'iproute2', 'busybox', 'openssl', 'procps', 'strace', 'systemd', 'openssh-server', 'openssh-client'
 $script:Repository = Split-Path (Split-Path $PSScriptRoot)
 $script:KernelOut = Join-Path $script:Repository 'out/kernel'

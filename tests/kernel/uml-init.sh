@@ -25,20 +25,16 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/netns "$LVS_REPO"
 mount -t hostfs none "$LVS_REPO" -o "$LVS_REPO"
 
-loaded=" "
-load_module() { # $1: path relative to the modules folder; loads its dependencies first
-    case "$loaded" in *" $1 "*) return 0 ;; esac
-    deps=$(grep "^$1:" "$LVS_MODULES/modules.dep" | cut -d: -f2)
-    for dep in $(echo $deps | tr ' ' '\n' | tac); do load_module "$dep"; done
-    insmod "$LVS_MODULES/$1" || echo "uml-init: insmod $1 failed" >&2
-    loaded="$loaded$1 "
-}
-[ -f "$LVS_MODULES/kernel/crypto/crc32c_generic.ko" ] && load_module kernel/crypto/crc32c_generic.ko
-for m in $(grep -oE '^kernel/net/netfilter/ipvs/[^:]+' "$LVS_MODULES/modules.dep") \
-         kernel/drivers/net/veth.ko kernel/drivers/net/nlmon.ko kernel/net/bridge/bridge.ko \
-         kernel/net/ipv4/ipip.ko kernel/net/ipv4/ip_gre.ko kernel/net/ipv4/fou.ko; do
-    [ -f "$LVS_MODULES/$m" ] && load_module "$m"
-done
+# The modules the tests use (every IPVS module, veth, nlmon, the bridge and the tunnels), with what they
+# depend on, by one modprobe: a process is dear here. It finds them under <root>/lib/modules/<release>.
+release=$(basename "$LVS_MODULES")
+mkdir -p /run/uml-modules/lib/modules
+ln -s "$LVS_MODULES" "/run/uml-modules/lib/modules/$release"
+# crc32c_generic first, where it is a module: libcrc32c needs it, and modules.dep does not say so.
+crc32c=$([ -f "$LVS_MODULES/kernel/crypto/crc32c_generic.ko" ] && echo crc32c_generic)
+modprobe -d /run/uml-modules -S "$release" -a $crc32c \
+    $(sed -n 's|^kernel/net/netfilter/ipvs/\([^:/]*\)\.ko[^:]*:.*|\1|p' "$LVS_MODULES/modules.dep") \
+    veth nlmon bridge ipip ip_gre fou || echo "uml-init: modprobe did not load every module" >&2
 ip link set lo up
 
 export HOME=/tmp/home DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TERM=dumb
