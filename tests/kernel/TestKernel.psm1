@@ -45,44 +45,52 @@ function Get-DebianMirror {
 
 <#
 .SYNOPSIS
-    Fetches Debian's user-mode Linux build of a newer suite into Folder without installing anything: the
-    package and sid's glibc (the builds need a newer one than Debian 12's) through a source list of its
-    own, unpacked, the kernel's interpreter and run path set to that glibc (patchelf).
+    Fetches Debian's user-mode Linux builds of newer suites, each into out/kernels/<version>, without
+    installing anything: the packages and sid's glibc (the builds need a newer one than Debian 12's) through
+    a source list of their own, by one apt-get update and one download for all; each unpacked, its kernel's
+    interpreter and run path set to that glibc (patchelf).
 #>
-function Save-UmlKernel([string] $Version, [string] $Folder) {
-    $suite = $script:UmlSuites[$Version]
-    Install-DebianPackages @('patchelf') "The $Version test kernel (Debian $suite's user-mode Linux, with sid's glibc)"
-    Write-Step "Fetching Debian $suite's user-mode-linux and sid's libc6 to $Folder"
-    $work = "$Folder.partial"
+function Save-UmlKernel([string[]] $Versions) {
+    $suites = @($Versions | ForEach-Object { $script:UmlSuites[$_] })
+    Install-DebianPackages @('patchelf') "The $($Versions -join ' and ') test kernels (Debian's user-mode Linux builds, with sid's glibc)"
+    Write-Step "Fetching Debian $($suites -join ' and ')'s user-mode-linux and sid's libc6 to $script:KernelCache"
+    $work = Join-Path $script:KernelCache 'fetch.partial'
     Remove-TreeSafely $work
     $apt = Join-Path $work 'apt'
     New-Item -ItemType Directory -Force -Path "$apt/lists/partial", "$apt/cache/archives/partial", "$work/debs" | Out-Null
     $mirror = Get-DebianMirror
-    Set-Content "$apt/sources.list" (@($suite, 'sid') | Sort-Object -Unique | ForEach-Object { "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $_ main" })
+    Set-Content "$apt/sources.list" (@($suites + 'sid') | Sort-Object -Unique | ForEach-Object { "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $_ main" })
     $options = @('-q', '-o', "Dir::Etc::SourceList=$apt/sources.list", '-o', 'Dir::Etc::SourceParts=/dev/null', '-o', "Dir::State::Lists=$apt/lists",
         '-o', "Dir::Cache=$apt/cache", '-o', 'APT::Sandbox::User=root')
     Invoke-Native apt-get ($options + 'update') -TimeoutSeconds 600 | Out-Null
-    if ($LASTEXITCODE) { throw "apt-get update of Debian $suite and sid from $mirror failed (exit status $LASTEXITCODE)." }
+    if ($LASTEXITCODE) { throw "apt-get update of Debian $($suites -join ', ') and sid from $mirror failed (exit status $LASTEXITCODE)." }
     Push-Location "$work/debs"
-    try { Invoke-Native apt-get ($options + 'download', "user-mode-linux/$suite", 'libc6/sid') -TimeoutSeconds 900 | Out-Null }
+    try { Invoke-Native apt-get ($options + 'download' + @($suites | ForEach-Object { "user-mode-linux/$_" }) + 'libc6/sid') -TimeoutSeconds 900 | Out-Null }
     finally { Pop-Location }
-    $uml = Get-ChildItem "$work/debs" -Filter 'user-mode-linux_*.deb'
     $libc = Get-ChildItem "$work/debs" -Filter 'libc6_*.deb'
-    if (-not $uml -or -not $libc) { throw "apt-get download of user-mode-linux/$suite and libc6/sid from $mirror failed (exit status $LASTEXITCODE)." }
-    foreach ($package in @{ Deb = $uml; To = 'uml' }, @{ Deb = $libc; To = 'libc' }) {
-        Invoke-Native dpkg-deb @('-x', $package.Deb.FullName, (Join-Path $work $package.To)) -TimeoutSeconds 300
-        if ($LASTEXITCODE) { throw "dpkg-deb could not unpack $($package.Deb.Name)." }
+    if (-not $libc) { throw "apt-get download of libc6/sid from $mirror failed (exit status $LASTEXITCODE)." }
+    foreach ($version in $Versions) {
+        # The package's version starts with the kernel's: user-mode-linux_7.2um1_amd64.deb.
+        $uml = Get-ChildItem "$work/debs" -Filter "user-mode-linux_$($version)um*.deb"
+        if (-not $uml) { throw "apt-get download of user-mode-linux/$($script:UmlSuites[$version]) from $mirror gave no $version kernel (exit status $LASTEXITCODE)." }
+        $folder = Join-Path $script:KernelCache $version
+        $unpacked = Join-Path $work $version
+        New-Item -ItemType Directory -Path $unpacked | Out-Null
+        foreach ($package in @{ Deb = $uml; To = 'uml' }, @{ Deb = $libc; To = 'libc' }) {
+            Invoke-Native dpkg-deb @('-x', $package.Deb.FullName, (Join-Path $unpacked $package.To)) -TimeoutSeconds 300
+            if ($LASTEXITCODE) { throw "dpkg-deb could not unpack $($package.Deb.Name)." }
+        }
+        $release = Get-ChildItem "$unpacked/uml/usr/lib/uml/modules" -Directory -ErrorAction Ignore | Select-Object -First 1
+        if (-not $release -or -not $release.Name.StartsWith("$version.")) {
+            throw "Debian $($script:UmlSuites[$version])'s user-mode-linux ($($uml.Name)) is kernel $(if ($release) { $release.Name } else { 'unknown' }), not $version."
+        }
+        Invoke-Native patchelf @('--set-interpreter', "$folder/libc/usr/lib64/ld-linux-x86-64.so.2", '--set-rpath', "$folder/libc/usr/lib/x86_64-linux-gnu",
+            "$unpacked/uml/usr/bin/linux.uml") -TimeoutSeconds 120
+        if ($LASTEXITCODE) { throw "patchelf could not point $version's kernel at sid's glibc." }
+        Remove-TreeSafely $folder
+        Move-Item $unpacked $folder
     }
-    $release = Get-ChildItem "$work/uml/usr/lib/uml/modules" -Directory -ErrorAction Ignore | Select-Object -First 1
-    if (-not $release -or -not $release.Name.StartsWith("$Version.")) {
-        throw "Debian $suite's user-mode-linux ($($uml.Name)) is kernel $(if ($release) { $release.Name } else { 'unknown' }), not $Version."
-    }
-    Invoke-Native patchelf @('--set-interpreter', "$Folder/libc/usr/lib64/ld-linux-x86-64.so.2", '--set-rpath', "$Folder/libc/usr/lib/x86_64-linux-gnu",
-        "$work/uml/usr/bin/linux.uml") -TimeoutSeconds 120
-    if ($LASTEXITCODE) { throw "patchelf could not point $Version's kernel at sid's glibc." }
-    Remove-TreeSafely $apt
-    Remove-TreeSafely "$work/debs"
-    Move-Item $work $Folder
+    Remove-TreeSafely $work
 }
 
 <#
@@ -99,9 +107,9 @@ function Get-UmlKernel([string] $Version) {
     }
     else {
         Install-TestPackages
+        $binary = Join-Path $script:KernelCache "$Version/uml/usr/bin/linux.uml"
+        if (-not (Test-Path $binary)) { Save-UmlKernel $Version }
         $folder = Join-Path $script:KernelCache $Version
-        if (-not (Test-Path (Join-Path $folder 'uml/usr/bin/linux.uml'))) { Save-UmlKernel $Version $folder }
-        $binary = Join-Path $folder 'uml/usr/bin/linux.uml'
         $modules = Get-ChildItem (Join-Path $folder 'uml/usr/lib/uml/modules') -Directory -ErrorAction Ignore | Select-Object -First 1
         $origin = "Debian $($script:UmlSuites[$Version])'s user-mode-linux"
     }
@@ -134,6 +142,11 @@ function Resolve-TestKernel([string] $Kernel, [string] $Default = '6.1') {
         return [pscustomobject]@{ Name = 'Host'; Uml = $null; Description = "the host's kernel $(uname -r), in namespaces of its own (network, mount, PID)" }
     }
     $versions = if ($Kernel -eq 'All') { @($script:UmlSuites.Keys) } else { @($Kernel) }
+    # The newer kernels not fetched yet, fetched together; one that still is not there is said so below.
+    $missing = @($versions | Where-Object { $_ -ne '6.1' -and -not (Test-Path (Join-Path $script:KernelCache "$_/uml/usr/bin/linux.uml")) })
+    if ($missing.Count -gt 1) {
+        try { Save-UmlKernel $missing } catch { Write-Host "Fetching kernels $($missing -join ' and ') together failed ($($_.Exception.Message)); each is tried alone." }
+    }
     foreach ($version in $versions) {
         try { $uml = Get-UmlKernel $version }
         catch {
