@@ -18,12 +18,13 @@ function Get-Pick([Random] $Random, [object[]] $Items) { $Items[$Random.Next($It
 
 function Test-Chance([Random] $Random, [double] $Probability) { $Random.NextDouble() -lt $Probability }
 
+# This machine's services(5), read once.
+$script:Services = if (Test-Path /etc/services) { [IO.File]::ReadAllLines('/etc/services') } else { @() }
+
 function Get-PortName([string] $Protocol, [int] $Port) {
     # Only names this machine's services(5) has for that protocol: ipvsadm and LvsAdmin both read it.
     $name = @{ 22 = 'ssh'; 25 = 'smtp'; 53 = 'domain'; 80 = 'http'; 123 = 'ntp'; 443 = 'https'; 5060 = 'sip' }[$Port]
-    if (-not $name -or -not (Test-Path /etc/services)) { return $null }
-    $known = Select-String -Path /etc/services -Pattern "^$name\s+$Port/$Protocol\b" -Quiet
-    if ($known) { $name }
+    if ($name -and $script:Services -match "^$name\s+$Port/$Protocol\b") { $name }
 }
 
 function Format-Option([Random] $Random, [string] $Short, [string] $Long, [string] $Value) {
@@ -39,8 +40,12 @@ function Join-Words([Random] $Random, [string] $Command, [string[]] $Key, [strin
     # A rule line in ipvsadm's order: the command, the service, then the settings in random order, with
     # spaces or tabs, sometimes behind 'ipvsadm'. ipvsadm reads some options in order (-6 after -f, a
     # scheduler before its flags), so only the settings are shuffled and the flags go last.
-    $shuffled = @($Settings | Where-Object { $_ } | Sort-Object { $Random.Next() })
-    $shuffled = @($shuffled | Where-Object { $_ -notmatch '^(-b|--sched-flags)' }) + @($shuffled | Where-Object { $_ -match '^(-b|--sched-flags)' })
+    # (A random key drawn for each setting in turn, then sorted by: what Sort-Object { $Random.Next() } does,
+    # without a pipeline's cost.)
+    $shuffled = [string[]]@($Settings.Where({ $_ }))
+    $keys = [int[]]@(foreach ($setting in $shuffled) { $Random.Next() })
+    [Array]::Sort($keys, $shuffled)
+    $shuffled = @($shuffled -notmatch '^(-b|--sched-flags)') + @($shuffled -match '^(-b|--sched-flags)')
     $all = @($Command) + @($Key) + $shuffled
     if (Test-Chance $Random 0.1) { $all = @('ipvsadm') + $all }
     $line = ''

@@ -194,7 +194,11 @@ function Start-TestKernel {
     $job = Join-Path $folder 'job.sh'
     $exitFile = Join-Path $folder 'exit-code'
     $log = Join-Path $folder 'console.log'
-    Set-Content -Path $job -Value ((@(Get-JobEnvironment) + $Script) -join "`n") -NoNewline
+    # A job that is not interactive reads nothing: in user-mode Linux its standard input would be the guest's
+    # console, a terminal that never answers, and .NET waits 10 s for a terminal's answer to its first
+    # cursor query (as progress output makes), a second for each later one.
+    $quiet = @(if (-not $Interactive) { 'exec </dev/null' })
+    Set-Content -Path $job -Value ((@(Get-JobEnvironment) + $quiet + $Script) -join "`n") -NoNewline
     # The kernel (or unshare) dies with this process: a killed run leaves no kernel behind.
     # An interactive job keeps the terminal: timeout stays in its process group (--foreground).
     $command = @(if ($Processor -ge 0) { 'taskset', '--cpu-list', "$Processor" }) +
