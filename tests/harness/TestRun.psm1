@@ -91,13 +91,28 @@ function Get-TestPlan([object[]] $Kernels, [string[]] $Files, [int] $AtOnce) {
     }
 }
 
+<#
+.SYNOPSIS
+    Makes the run's kernels ready (packages installed, newer kernels fetched) in a thread of their own, so
+    that apt and the network are waited for while the build works: Receive-Job hands back what
+    Resolve-TestKernel gives, and what it said.
+#>
+function Start-KernelResolution([string] $Kernel) {
+    $modules = (Join-Path $PSScriptRoot 'Harness.psm1'), (Join-Path $PSScriptRoot '../kernel/TestKernel.psm1')
+    Start-ThreadJob -Name 'Resolve-TestKernel' -ArgumentList $modules, $Kernel -ScriptBlock {
+        param([string[]] $Modules, [string] $Kernel)
+        $ErrorActionPreference = 'Stop'
+        foreach ($module in $Modules) { Import-Module $module }
+        Resolve-TestKernel $Kernel -Default 'All'
+    }
+}
+
 function Invoke-PesterTests {
-    param([string] $ModuleOut, [string] $ResultsOut, [string] $Filter, [string] $Kernel, [int] $AtOnce)
+    param([string] $ModuleOut, [string] $ResultsOut, [string] $Filter, [object[]] $Kernels, [int] $AtOnce)
     $pester = Get-PesterManifest
     $runner = Join-Path $script:Root 'tests/Invoke-LvsPester.ps1'
     $files = @(Get-ChildItem (Join-Path $script:Root 'tests/Pester') -Filter '*.Tests.ps1' | Where-Object Name -Match $Filter | ForEach-Object Name)
     if (-not $files) { throw "No Pester file matches '$Filter'." }
-    $kernels = @(Resolve-TestKernel $Kernel -Default 'All')
     # The host's kernel has every core already; user-mode Linux runs on one.
     if ($kernels.Name -contains 'Host') { $AtOnce = 1 }
     $jobs = @(Get-TestPlan $kernels $files $AtOnce)
@@ -190,18 +205,26 @@ function Invoke-TestRun {
     $treeBefore = Get-TrackedChanges
     New-Item -ItemType Directory -Force -Path $ResultsOut | Out-Null
     $totals = @()
-    if ($NoBuild) {
-        Write-Host 'xunit: not run (-NoBuild): only the kernel tests, with the module in out/LvsAdmin.'
+    $kernelsReady = if (-not $SkipKernel) { Start-KernelResolution $Kernel }
+    try {
+        if ($NoBuild) {
+            Write-Host 'xunit: not run (-NoBuild): only the kernel tests, with the module in out/LvsAdmin.'
+        }
+        else {
+            & $Build | Out-Host
+            $totals += Invoke-XunitTests $ResultsOut $Configuration
+        }
+        if ($SkipKernel) {
+            Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
+        }
+        else {
+            $kernels = @(Receive-Job $kernelsReady -Wait -ErrorAction Stop)
+            $totals += Invoke-PesterTests -ModuleOut $ModuleOut -ResultsOut $ResultsOut -Filter $Filter -Kernels $kernels -AtOnce $AtOnce
+        }
     }
-    else {
-        & $Build | Out-Host
-        $totals += Invoke-XunitTests $ResultsOut $Configuration
-    }
-    if ($SkipKernel) {
-        Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
-    }
-    else {
-        $totals += Invoke-PesterTests -ModuleOut $ModuleOut -ResultsOut $ResultsOut -Filter $Filter -Kernel $Kernel -AtOnce $AtOnce
+    finally {
+        # A build that failed leaves apt to end first: nothing the run started goes on after it.
+        if ($kernelsReady) { $kernelsReady | Wait-Job | Remove-Job }
     }
     $treeAfter = Get-TrackedChanges
     $changed = @($treeAfter.Keys + $treeBefore.Keys | Sort-Object -Unique | Where-Object { $treeAfter[$_] -ne $treeBefore[$_] })
