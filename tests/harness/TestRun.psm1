@@ -218,7 +218,11 @@ function Invoke-TestRun {
             Write-Host 'Pester: skipped (-SkipKernel): nothing was tested against a kernel.'
         }
         else {
-            $kernels = @(Receive-Job $kernelsReady -Wait -ErrorAction Stop)
+            $kernels = @(Receive-Job $kernelsReady -Wait -ErrorAction SilentlyContinue -ErrorVariable said)
+            # What apt and the rest wrote to stderr, shown as they wrote it; what stopped the job, thrown.
+            $failed = $kernelsReady.State -eq 'Failed'
+            $said | Select-Object -SkipLast ([int]$failed) | ForEach-Object { Write-Host "$_" }
+            if ($failed) { throw $(if ($said) { $said[-1] } else { 'Making the test kernels ready failed.' }) }
             $totals += Invoke-PesterTests -ModuleOut $ModuleOut -ResultsOut $ResultsOut -Filter $Filter -Kernels $kernels -AtOnce $AtOnce
         }
     }
