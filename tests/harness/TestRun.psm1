@@ -114,9 +114,9 @@ function Invoke-PesterTests {
     $files = @(Get-ChildItem (Join-Path $script:Root 'tests/Pester') -Filter '*.Tests.ps1' | Where-Object Name -Match $Filter | ForEach-Object Name)
     if (-not $files) { throw "No Pester file matches '$Filter'." }
     # The host's kernel has every core already; user-mode Linux runs on one.
-    if ($kernels.Name -contains 'Host') { $AtOnce = 1 }
-    $jobs = @(Get-TestPlan $kernels $files $AtOnce)
-    Write-Step "Pester in $(($kernels | ForEach-Object { "$($_.Name): $($_.Description)" }) -join '; ')$(if ($jobs.Count -gt 1) { ", $($jobs.Count) jobs, $AtOnce at once" })"
+    if ($Kernels.Name -contains 'Host') { $AtOnce = 1 }
+    $jobs = @(Get-TestPlan $Kernels $files $AtOnce)
+    Write-Step "Pester in $(($Kernels | ForEach-Object { "$($_.Name): $($_.Description)" }) -join '; ')$(if ($jobs.Count -gt 1) { ", $($jobs.Count) jobs, $AtOnce at once" })"
     $started = Get-Date
     foreach ($job in $jobs) {
         $job | Add-Member ResultPath (Join-Path $ResultsOut $job.Name)
@@ -150,13 +150,13 @@ function Invoke-PesterTests {
             Passed = [int]$result.Passed; Skipped = [int]$result.Skipped; Failed = [int]$result.Failed + [int]($statuses[$i] -ne 0 -and $result.Failed -eq 0)
         }
     }
-    $names = @($kernels.Name)
+    $names = @($Kernels.Name)
     Write-Host "Pester files, seconds each ($($names -join ', ')):"
     foreach ($file in $durations.Keys | Sort-Object { $durations[$_].Values | Measure-Object -Maximum | ForEach-Object Maximum } -Descending) {
         Write-Host ('  {0}  {1}' -f (($names | ForEach-Object { if ($durations[$file].Contains($_)) { '{0,7:0.0}' -f $durations[$file][$_] } else { '      -' } }) -join ' '), $file)
     }
     foreach ($group in $results | Group-Object Kernel) {
-        $resolved = $kernels | Where-Object Name -eq $group.Name
+        $resolved = $Kernels | Where-Object Name -eq $group.Name
         $release = ($group.Group.Release | Where-Object { $_ } | Select-Object -First 1)
         $version = ($group.Group.Version | Where-Object { $_ } | Select-Object -First 1)
         Write-Host ("Kernel {0} ({1}; running {2}, IPVS {3}), {4}: {5} passed, {6} failed, {7} skipped" -f $group.Name, $resolved.Description, $release, $version,
