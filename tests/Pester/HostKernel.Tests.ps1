@@ -1,11 +1,12 @@
 # build.ps1's path (a), for a director whose own kernel has IPVS: the test kernel has it and this job
 # is root, so build.ps1 run here takes that path. It must work in namespaces of its own (network, mount,
-# PID), leave the table it was started beside untouched, and leave the operator's namespaces alone, even
-# those named as the tests and the docs name theirs.
+# PID), leave the table it was started beside untouched, leave the operator's namespaces alone, even
+# those named as the tests and the docs name theirs, and leave nothing behind when it is killed.
 BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:repository = Split-Path (Split-Path $PSScriptRoot)
+    Import-Module (Join-Path $script:repository 'tests/harness/Harness.psm1') -Force
     $script:module = Split-Path $env:LVSADMIN_MODULE
 
     function Invoke-BuildScript([string[]] $Arguments) {
@@ -37,6 +38,7 @@ BeforeAll {
 
 AfterAll {
     Reset-IpvsTable
+    if ($script:runtimeFiles) { Remove-TreeSafely $script:runtimeFiles }
     if ($script:operatorProcess -and -not $script:operatorProcess.HasExited) { $script:operatorProcess.Kill() }
     foreach ($namespace in $script:operatorNamespaces) { Remove-LvsNamespace $namespace }
 }
@@ -72,6 +74,36 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
         $closing = $run.Output | Where-Object { $_ -match '^\d+ passed, \d+ failed, \d+ skipped$' }
         $closing | Should -HaveCount 1
         $closing | Should -Match '^[1-9]\d* passed, 0 failed, 0 skipped$'
+    }
+
+    It 'Test killed (kill -9) in the middle of a file leaves no process, namespace, mount, socket or /tmp file' {
+        $before = Get-MachineState
+        $log = Join-Path $script:repository 'out/kernel/Host/console.log'
+        Remove-Item $log -ErrorAction Ignore
+        # The killed pwsh's own runtime files (.NET's diagnostic socket) go where the caller's TMPDIR says.
+        $script:runtimeFiles = $runtimeFiles = Join-Path $script:repository "out/killed-run-$PID"
+        New-Item -ItemType Directory -Force -Path $runtimeFiles | Out-Null
+        $env:TMPDIR, $callerTemp = $runtimeFiles, $env:TMPDIR
+        try {
+            $run = Start-Process -FilePath ([Environment]::ProcessPath) -PassThru -RedirectStandardOutput (Join-Path $runtimeFiles 'output.txt') -ArgumentList (Join-Path $PSHOME 'pwsh.dll'),
+                '-NoProfile', '-NonInteractive', '-File', (Join-Path $script:repository 'build.ps1'), 'Test', '-NoBuild', '-PesterFilter', '^Watch\.'
+        }
+        finally { $env:TMPDIR = $callerTemp }
+        # Watch's first test has passed: its namespaces, web servers and a watch are up, with tens of seconds to go.
+        $deadline = (Get-Date).AddSeconds(180)
+        while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern '^\s*\[\+\]' -Quiet)) -and -not $run.HasExited -and (Get-Date) -lt $deadline) {
+            Start-Sleep -Milliseconds 200
+        }
+        $run.HasExited | Should -BeFalse -Because "the run was still in Watch's tests when killed: $(Get-Content (Join-Path $runtimeFiles 'output.txt') -Raw)"
+        kill -9 $run.Id
+        # Gone with the kill, not at the end of a run that went on without its caller.
+        $deadline = (Get-Date).AddSeconds(15)
+        do {
+            $left = @(Compare-MachineState $before (Get-MachineState))
+            if (-not $left) { break }
+            Start-Sleep -Milliseconds 250
+        } while ((Get-Date) -lt $deadline)
+        $left | Should -BeNullOrEmpty
     }
 
     It 'left the table it started beside as it was, and no namespace behind' {
