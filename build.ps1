@@ -103,6 +103,8 @@ $env:DOTNET_CLI_USE_MSBUILD_SERVER = '0'
 $env:UseSharedCompilation = 'false'
 Import-Module (Join-Path $PSScriptRoot 'tests/harness/Harness.psm1')
 Import-Module (Join-Path $PSScriptRoot 'src/build/ModuleBuild.psm1')
+# A kill of 'dotnet pwsh' ends this run and all it started.
+Start-CallerWatch
 
 $build = { Invoke-ModuleBuild -Out $Out -ModuleOut $ModuleOut -Configuration $Configuration }
 $status = 0

@@ -77,3 +77,29 @@ Start-Sleep -Seconds 600
         Join-Path $script:root 'etc' | Should -Exist
     }
 }
+
+Describe 'build.ps1 started by dotnet pwsh' {
+    It 'ends within seconds when the dotnet pwsh that started it is killed (kill -9), though pwsh is its grandchild' {
+        # What build.ps1 does first, then a long wait.
+        $watched = Join-Path $script:folder 'watched.ps1'
+        $watching = Join-Path $script:folder 'watching'
+        Set-Content -Path $watched -Value "Import-Module '$repository/tests/harness/Harness.psm1'; Start-CallerWatch; Set-Content -Path '$watching' -Value yes; Start-Sleep -Seconds 600"
+        # As the README's test command starts it: the tool restored (here, for this job's own HOME), then dotnet pwsh.
+        Push-Location $repository
+        try { Invoke-Native dotnet @('tool', 'restore') -TimeoutSeconds 300 | Out-Null }
+        finally { Pop-Location }
+        $run = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $watched -WorkingDirectory $repository -PassThru
+        $deadline = (Get-Date).AddSeconds(120)
+        while (-not (Test-Path $watching) -and -not $run.HasExited -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $watching | Should -Exist -Because 'dotnet pwsh started the script within 120 s'
+        kill -9 $run.Id
+        $deadline = (Get-Date).AddSeconds(15)
+        do {
+            $left = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
+                    "$($_.Name) $((Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction Ignore) -replace "`0", ' ')" } | Where-Object { $_ -like "*$watched*" })
+            if (-not $left) { break }
+            Start-Sleep -Milliseconds 250
+        } while ((Get-Date) -lt $deadline)
+        $left | Should -BeNullOrEmpty -Because 'pwsh and its watcher end with the dotnet pwsh that started them'
+    }
+}

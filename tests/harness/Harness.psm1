@@ -1,5 +1,5 @@
-# What build.ps1's tasks share: steps, native commands with a time limit, Debian packages installed
-# without starting services, safe deletes, and the machine's state before and after a run.
+# What build.ps1's tasks share: steps, an end with its caller, native commands with a time limit, Debian
+# packages installed without starting services, safe deletes, and the machine's state before and after a run.
 Set-StrictMode -Version Latest
 
 function Write-Step([string] $Message) { Write-Host "==> $Message" }
@@ -10,11 +10,35 @@ function Write-Step([string] $Message) { Write-Host "==> $Message" }
 #>
 function Invoke-Native {
     param([string] $FilePath, [string[]] $Arguments, [int] $TimeoutSeconds = 600)
-    # timeout(1) makes its own process group and signals all of it: nothing the command started outlives it.
-    & timeout --kill-after=10 $TimeoutSeconds $FilePath @Arguments
+    # timeout(1) makes its own process group and signals all of it: nothing the command started outlives it,
+    # nor this pwsh (setpriv: the kernel sends timeout SIGTERM when this process ends).
+    & setpriv --pdeathsig TERM timeout --kill-after=10 $TimeoutSeconds $FilePath @Arguments
     $status = $LASTEXITCODE
     if ($status -in 124, 137) { throw "$FilePath $($Arguments -join ' ') did not finish within $TimeoutSeconds s and was stopped." }
     if ($status -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $status" }
+}
+
+<#
+.SYNOPSIS
+    Ends this pwsh when the 'dotnet pwsh' that started it ends.
+.DESCRIPTION
+    'dotnet pwsh ./build.ps1' is three processes: the SDK's dotnet, the tool's shim, then this pwsh. A kill
+    of either of the first two (what a user or a CI time limit kills) would leave the run going on unseen:
+    test kernels, apt, dotnet test. A watcher, which the kernel ends with this pwsh, sends it SIGTERM when
+    either ends (within a second); what pwsh started ends with it (Invoke-Native's and the test kernels'
+    commands have the kernel send them SIGTERM when pwsh ends).
+#>
+function Start-CallerWatch {
+    $callers = @()
+    for ($process = (Get-Process -Id $PID).Parent; $process -and $process.CommandLine -match '^\S*dotnet (pwsh|\S*Microsoft\.PowerShell\.GlobalTool\.Shim\.dll) '; $process = $process.Parent) {
+        $callers += $process.Id
+    }
+    if (-not $callers) { return }
+    $watch = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+    foreach ($argument in @('--pdeathsig', 'KILL', 'sh', '-c', 'pwsh=$1; shift; while kill -0 "$@" 2>/dev/null; do sleep 1; done; kill -TERM "$pwsh"', 'watch', $PID) + $callers) {
+        $watch.ArgumentList.Add("$argument")
+    }
+    [void][System.Diagnostics.Process]::Start($watch)
 }
 
 function Get-NuGetFolder {
@@ -144,5 +168,5 @@ function Compare-MachineState($Before, $After) {
     }
 }
 
-Export-ModuleMember -Function Write-Step, Invoke-Native, Get-NuGetFolder, Get-PwshCommand, Install-DebianPackages,
+Export-ModuleMember -Function Write-Step, Invoke-Native, Start-CallerWatch, Get-NuGetFolder, Get-PwshCommand, Install-DebianPackages,
     Get-MountsBeneath, Remove-TreeSafely, Get-MachineState, Compare-MachineState

@@ -36,7 +36,7 @@ function Invoke-XunitTests([string] $ResultsOut, [string] $Configuration) {
     Write-Step 'xunit (with the fuzzers'' corpora and regressions replayed)'
     $trx = Join-Path $ResultsOut 'xunit.trx'
     Remove-Item $trx -ErrorAction Ignore
-    & timeout --kill-after=10 900 dotnet test (Join-Path $script:Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj') -c $Configuration -nologo `
+    & setpriv --pdeathsig TERM timeout --kill-after=10 900 dotnet test (Join-Path $script:Root 'tests/LvsAdmin.Core.Tests/LvsAdmin.Core.Tests.csproj') -c $Configuration -nologo `
         --disable-build-servers --blame-hang-timeout 5min --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     if ($LASTEXITCODE -in 124, 137) { throw 'dotnet test did not finish within 900 s and was stopped.' }
     if (-not (Test-Path $trx)) { throw 'xunit wrote no results: the test project did not build or run.' }
