@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module $env:LVSADMIN_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
 
-    function Invoke-IpvsadmRestore([string[]] $Lines) {
+    function Get-IpvsadmRestoreVerdict([string[]] $Lines) {
         # ipvsadm -R's verdict on some lines: its exit status, and the table it leaves.
         $Lines | ipvsadm -R 2>$null
         [pscustomobject]@{ Accepted = $LASTEXITCODE -eq 0; Rules = Get-IpvsadmRules }
@@ -71,7 +71,7 @@ Describe 'Firewall-mark real servers keep their ports' {
     It 'Import-LvsRules keeps the port of -a -f ... -g as ipvsadm -R does' {
         $lines = '-A -f 7 -s rr', '-a -f 7 -r 10.0.0.2:80 -g', '-a -f 7 -r 10.0.0.3 -i', '-a -f 7 -r 10.0.0.4:8080 -m'
         Reset-IpvsTable
-        $theirs = (Invoke-IpvsadmRestore $lines).Rules
+        $theirs = (Get-IpvsadmRestoreVerdict $lines).Rules
         Reset-IpvsTable
         $lines | Import-LvsRules
         Get-IpvsadmRules | Should -Be $theirs
@@ -83,7 +83,7 @@ Describe 'Defaults and limits as ipvsadm has them' {
     BeforeEach { Reset-IpvsTable }
 
     It 'a bare -p is 360 s, in Import-LvsRules as in ipvsadm -R' {
-        $theirs = (Invoke-IpvsadmRestore '-A -t 10.0.0.1:80 -p').Rules
+        $theirs = (Get-IpvsadmRestoreVerdict '-A -t 10.0.0.1:80 -p').Rules
         Reset-IpvsTable
         '-A -t 10.0.0.1:80 -p' | Import-LvsRules
         Get-IpvsadmRules | Should -Be $theirs
@@ -110,7 +110,7 @@ Describe 'Defaults and limits as ipvsadm has them' {
         @{ Protocol = 'Tcp'; Option = '-t' }
         @{ Protocol = 'Sctp'; Option = '--sctp-service' }
     ) {
-        (Invoke-IpvsadmRestore "-A $Option 10.0.0.1:80 -o").Accepted | Should -BeFalse
+        (Get-IpvsadmRestoreVerdict "-A $Option 10.0.0.1:80 -o").Accepted | Should -BeFalse
         { New-LvsService -Protocol $Protocol -Address 10.0.0.1 -Port 80 -OnePacket -ErrorAction Stop } |
             Should -Throw -ErrorId 'OnePacketNotUdp,LvsAdmin.Commands.NewLvsServiceCommand'
         { "-A $Option 10.0.0.1:80 -o" | Import-LvsRules } | Should -Throw -ErrorId 'RuleParseError,LvsAdmin.Commands.ImportLvsRulesCommand'
@@ -121,7 +121,7 @@ Describe 'Defaults and limits as ipvsadm has them' {
     }
 
     It 'takes --set timeouts up to 31 days and no more, as ipvsadm does' {
-        (Invoke-IpvsadmRestore '--set 2678401 0 0').Accepted | Should -BeFalse
+        (Get-IpvsadmRestoreVerdict '--set 2678401 0 0').Accepted | Should -BeFalse
         { '--set 2678401 0 0' | Import-LvsRules } | Should -Throw -ErrorId 'RuleParseError,LvsAdmin.Commands.ImportLvsRulesCommand'
         { Set-LvsTimeout -Tcp 2678401 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LvsAdmin.Commands.SetLvsTimeoutCommand'
         $before = Get-LvsTimeout
@@ -134,7 +134,7 @@ Describe 'Defaults and limits as ipvsadm has them' {
         # Whatever /etc/services holds here, both tools must read it alike.
         foreach ($line in '-A -u 10.0.0.1:domain -s rr', '-A -t 10.0.0.2:domain -s rr', '-A -t 10.0.0.3:http -s rr', '-A -u 10.0.0.4:http -s rr', '-A -t 10.0.0.5:nosuchname -s rr') {
             Reset-IpvsTable
-            $theirs = Invoke-IpvsadmRestore $line
+            $theirs = Get-IpvsadmRestoreVerdict $line
             Reset-IpvsTable
             $accepted = try { $line | Import-LvsRules -ErrorAction Stop; $true } catch { $false }
             $ours = [pscustomobject]@{ Accepted = $accepted; Rules = Get-IpvsadmRules }

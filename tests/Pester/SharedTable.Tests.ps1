@@ -66,13 +66,7 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
     function Reset-SharedTable {
         Invoke-WithoutChurn { $script:base | Import-LvsRules -Replace -NetworkNamespace $script:table -Confirm:$false -ProgressAction SilentlyContinue -ErrorAction Stop }
     }
-    function Stop-ListingWriter {
-        # Until none is left: the loop may be starting its next ipvsadm as the last one is killed.
-        do {
-            $writing = @(ip netns pids $script:table)
-            $writing | ForEach-Object { kill -KILL $_ 2>$null }
-        } while ($writing)
-    }
+    function Stop-ListingWriter { Stop-NamespaceProcess $script:table }
     # The base table, and a writer of its own in the shared namespace (a bash script), whose services (those
     # matching Theirs) the listings below leave out.
     function Start-ListingWriter([string] $Name, [string] $Script, [string] $Theirs) {

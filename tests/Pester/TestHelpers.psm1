@@ -50,9 +50,20 @@ function Invoke-Checked {
 
 function Invoke-Ipvsadm { Invoke-Checked ipvsadm @args | Out-Null }
 
+function Stop-NamespaceProcess([string] $Name) {
+    # Every process in a namespace, until none is left: kill only sends the signal, and a loop there may be
+    # starting its next process as the last one is killed.
+    $deadline = (Get-Date).AddSeconds(30)
+    do {
+        $running = @(ip netns pids $Name 2>$null)
+        $running | ForEach-Object { kill -KILL $_ 2>$null }
+    } while ($running -and (Get-Date) -lt $deadline)
+    if ($running) { throw "Processes $($running -join ', ') in namespace $Name outlived 30 s of SIGKILL." }
+}
+
 function Remove-LvsNamespace([string] $Name) {
     # A test namespace and every process still running in it.
-    ip netns pids $Name | ForEach-Object { kill $_ 2>$null }
+    Stop-NamespaceProcess $Name
     ip netns delete $Name
 }
 
@@ -122,7 +133,7 @@ function Invoke-IpBatch([string[]] $Commands, [string] $Namespace) {
 
 function Remove-LvsTestNetwork {
     $namespaces = @(@(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' })
-    foreach ($ns in $namespaces) { ip netns pids $ns | ForEach-Object { kill $_ 2>$null } }
+    foreach ($ns in $namespaces) { Stop-NamespaceProcess $ns }
     # A namespace lives on while anything still holds it, and with it the veth pairs: their director ends go
     # now, so that the next file's network can be made whatever is left of this one. One ip process goes on
     # after a command that fails (-force): whatever is there goes.

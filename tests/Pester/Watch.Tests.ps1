@@ -18,13 +18,8 @@ BeforeAll {
         foreach ($n in 1..3) { if (-not (Test-Server $n)) { Start-Server $n } }
     }
 
-    function Stop-Server([int] $Number) {
-        # Until none is left: kill only sends the signal, and a watch that checks at once must find the server gone.
-        do {
-            $running = @(ip netns pids "lvsadmin-test-rs$Number")
-            $running | ForEach-Object { kill -9 $_ 2>$null }
-        } while ($running)
-    }
+    # Gone when this returns: a watch that checks at once must find the server down.
+    function Stop-Server([int] $Number) { Stop-NamespaceProcess "lvsadmin-test-rs$Number" }
 
     function Start-Server([int] $Number) {
         ip netns exec "lvsadmin-test-rs$Number" busybox httpd -p 80 -h (Join-Path ([IO.Path]::GetTempPath()) "lvs-www$Number")

@@ -201,6 +201,7 @@ function Invoke-TestRun {
         [switch] $SkipKernel,
         [switch] $NoBuild
     )
+    if ($SkipKernel -and $NoBuild) { throw '-SkipKernel skips the kernel tests and -NoBuild skips xunit (which builds): nothing is left to run.' }
     $machineBefore = Get-MachineState
     $treeBefore = Get-TrackedChanges
     New-Item -ItemType Directory -Force -Path $ResultsOut | Out-Null
