@@ -84,9 +84,12 @@ Describe 'build.ps1 started by dotnet pwsh' {
         $watched = Join-Path $script:folder 'watched.ps1'
         $watching = Join-Path $script:folder 'watching'
         Set-Content -Path $watched -Value "Import-Module '$repository/tests/harness/Harness.psm1'; Start-CallerWatch; Set-Content -Path '$watching' -Value yes; Start-Sleep -Seconds 600"
-        # As the README's test command starts it: the tool restored (here, for this job's own HOME), then dotnet pwsh.
+        # As the README's test command starts it: the tool restored (here, for this job's own HOME, from the
+        # NuGet folder that holds it: this kernel has no network to ask), then dotnet pwsh.
+        $nugetConfig = Join-Path $script:folder 'nuget.config'
+        Set-Content -Path $nugetConfig -Value "<configuration><packageSources><clear /><add key=`"local`" value=`"$(Get-NuGetFolder)`" /></packageSources></configuration>"
         Push-Location $repository
-        try { Invoke-Native dotnet @('tool', 'restore') -TimeoutSeconds 300 | Out-Null }
+        try { Invoke-Native dotnet @('tool', 'restore', '--configfile', $nugetConfig) -TimeoutSeconds 300 | Out-Null }
         finally { Pop-Location }
         $run = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $watched -WorkingDirectory $repository -PassThru
         $deadline = (Get-Date).AddSeconds(120)
