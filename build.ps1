@@ -103,53 +103,58 @@ $env:DOTNET_CLI_USE_MSBUILD_SERVER = '0'
 $env:UseSharedCompilation = 'false'
 Import-Module (Join-Path $PSScriptRoot 'tests/harness/Harness.psm1')
 Import-Module (Join-Path $PSScriptRoot 'src/build/ModuleBuild.psm1')
-# A kill of 'dotnet pwsh' ends this run and all it started.
-Start-CallerWatch
 
 $build = { Invoke-ModuleBuild -Out $Out -ModuleOut $ModuleOut -Configuration $Configuration }
 $status = 0
-switch ($Task) {
-    'Build' { & $build }
-    'Docs' { Invoke-HelpBuild -ModuleOut $ModuleOut }
-    'Package' {
-        if (-not $NoBuild) { & $build }
-        New-ModulePackage -ModuleOut $ModuleOut -Repository (Join-Path $Out 'repository') | Out-Null
+# A kill of 'dotnet pwsh' ends this run and all it started; the watch itself ends with the script.
+$callerWatch = Start-CallerWatch
+try {
+    switch ($Task) {
+        'Build' { & $build }
+        'Docs' { Invoke-HelpBuild -ModuleOut $ModuleOut }
+        'Package' {
+            if (-not $NoBuild) { & $build }
+            New-ModulePackage -ModuleOut $ModuleOut -Repository (Join-Path $Out 'repository') | Out-Null
+        }
+        'Test' {
+            Import-Module (Join-Path $PSScriptRoot 'tests/harness/TestRun.psm1')
+            $buildAndPackage = { & $build; New-ModulePackage -ModuleOut $ModuleOut -Repository (Join-Path $Out 'repository') | Out-Null }
+            $totals = Invoke-TestRun -Build $buildAndPackage -ModuleOut $ModuleOut -ResultsOut (Join-Path $Out 'test-results') -Configuration $Configuration `
+                -Filter $PesterFilter -Kernel $Kernel -AtOnce $AtOnce -SkipKernel:$SkipKernel -NoBuild:$NoBuild
+            "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+            $status = [int]($totals.Failed -gt 0)
+        }
+        'Sandbox' {
+            Import-Module (Join-Path $PSScriptRoot 'tests/kernel/TestKernel.psm1')
+            if (-not $NoBuild) { & $build }
+            # A script file rather than -Command text: no shell between here and pwsh re-reads the quoting.
+            $script = Join-Path $Out 'sandbox.ps1'
+            Set-Content -Path $script -Value "Import-Module '$ModuleOut/LvsAdmin.psd1'`n$Command"
+            $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
+            if ($Kernel -eq 'All') { throw 'Sandbox runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
+            $sandboxKernel = Resolve-TestKernel $Kernel
+            Write-Step "Sandbox: $($sandboxKernel.Description)$(if ($sandboxKernel.Uml) { ' (pwsh takes a few seconds to start there)' })"
+            $status = Wait-TestKernel (Start-TestKernel -Name 'sandbox' -Kernel $sandboxKernel -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400)
+        }
+        'Bench' {
+            Import-Module (Join-Path $PSScriptRoot 'tests/bench/Bench.psm1')
+            & $build
+            if ($Kernel -eq 'All') { throw 'Bench runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
+            $status = Invoke-Bench -Kernel $Kernel -Repository $PSScriptRoot -Out $Out -ModuleOut $ModuleOut -Services $Services -RealServers $RealServers `
+                -ScaleServices $ScaleServices -ScaleRealServers $ScaleRealServers -ScaleConnections $ScaleConnections -Checkers $Checkers
+        }
+        'Fuzz' {
+            Import-Module (Join-Path $PSScriptRoot 'tests/LvsAdmin.Fuzz/Fuzz.psm1')
+            $results = @(Invoke-Fuzz -Out $Out -SecondsPerTarget $Seconds)
+            $status = [int](($results | Measure-Object Failed -Sum).Sum -gt 0)
+        }
+        'FreshCheck' {
+            Import-Module (Join-Path $PSScriptRoot 'tests/fresh/FreshCheck.psm1')
+            $status = Invoke-FreshCheck -Repository $PSScriptRoot -Out $Out
+        }
     }
-    'Test' {
-        Import-Module (Join-Path $PSScriptRoot 'tests/harness/TestRun.psm1')
-        $buildAndPackage = { & $build; New-ModulePackage -ModuleOut $ModuleOut -Repository (Join-Path $Out 'repository') | Out-Null }
-        $totals = Invoke-TestRun -Build $buildAndPackage -ModuleOut $ModuleOut -ResultsOut (Join-Path $Out 'test-results') -Configuration $Configuration `
-            -Filter $PesterFilter -Kernel $Kernel -AtOnce $AtOnce -SkipKernel:$SkipKernel -NoBuild:$NoBuild
-        "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
-        $status = [int]($totals.Failed -gt 0)
-    }
-    'Sandbox' {
-        Import-Module (Join-Path $PSScriptRoot 'tests/kernel/TestKernel.psm1')
-        if (-not $NoBuild) { & $build }
-        # A script file rather than -Command text: no shell between here and pwsh re-reads the quoting.
-        $script = Join-Path $Out 'sandbox.ps1'
-        Set-Content -Path $script -Value "Import-Module '$ModuleOut/LvsAdmin.psd1'`n$Command"
-        $pwshArgs = if ($Command) { "-NoProfile -NonInteractive -File '$script'" } else { "-NoProfile -NoExit -File '$script'" }
-        if ($Kernel -eq 'All') { throw 'Sandbox runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
-        $sandboxKernel = Resolve-TestKernel $Kernel
-        Write-Step "Sandbox: $($sandboxKernel.Description)$(if ($sandboxKernel.Uml) { ' (pwsh takes a few seconds to start there)' })"
-        $status = Wait-TestKernel (Start-TestKernel -Name 'sandbox' -Kernel $sandboxKernel -Script "$(Get-PwshCommand) $pwshArgs`n" -Interactive:(-not $Command) -TimeoutSeconds 86400)
-    }
-    'Bench' {
-        Import-Module (Join-Path $PSScriptRoot 'tests/bench/Bench.psm1')
-        & $build
-        if ($Kernel -eq 'All') { throw 'Bench runs in one kernel: give -Kernel Host, 6.1, 6.12 or 7.2.' }
-        $status = Invoke-Bench -Kernel $Kernel -Repository $PSScriptRoot -Out $Out -ModuleOut $ModuleOut -Services $Services -RealServers $RealServers `
-            -ScaleServices $ScaleServices -ScaleRealServers $ScaleRealServers -ScaleConnections $ScaleConnections -Checkers $Checkers
-    }
-    'Fuzz' {
-        Import-Module (Join-Path $PSScriptRoot 'tests/LvsAdmin.Fuzz/Fuzz.psm1')
-        $results = @(Invoke-Fuzz -Out $Out -SecondsPerTarget $Seconds)
-        $status = [int](($results | Measure-Object Failed -Sum).Sum -gt 0)
-    }
-    'FreshCheck' {
-        Import-Module (Join-Path $PSScriptRoot 'tests/fresh/FreshCheck.psm1')
-        $status = Invoke-FreshCheck -Repository $PSScriptRoot -Out $Out
-    }
+}
+finally {
+    if ($callerWatch) { $callerWatch.Kill($true) }
 }
 exit $status

@@ -30,7 +30,7 @@ function Invoke-Native {
 #>
 function Start-CallerWatch {
     $callers = @()
-    for ($process = (Get-Process -Id $PID).Parent; $process -and $process.CommandLine -match '^\S*dotnet (pwsh|\S*Microsoft\.PowerShell\.GlobalTool\.Shim\.dll) '; $process = $process.Parent) {
+    for ($process = (Get-Process -Id $PID).Parent; $process -and $process.CommandLine -match '^\S*dotnet (pwsh|\S*Microsoft\.PowerShell\.GlobalTool\.Shim\.dll)( |$)'; $process = $process.Parent) {
         $callers += $process.Id
     }
     if (-not $callers) { return }
@@ -38,7 +38,8 @@ function Start-CallerWatch {
     foreach ($argument in @('--pdeathsig', 'KILL', 'sh', '-c', 'pwsh=$1; shift; while kill -0 "$@" 2>/dev/null; do sleep 1; done; kill -TERM "$pwsh"', 'watch', $PID) + $callers) {
         $watch.ArgumentList.Add("$argument")
     }
-    [void][System.Diagnostics.Process]::Start($watch)
+    # The watch, for the caller to stop when it is done (an interactive pwsh lives on after the script).
+    [System.Diagnostics.Process]::Start($watch)
 }
 
 function Get-NuGetFolder {
