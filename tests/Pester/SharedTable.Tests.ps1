@@ -51,7 +51,7 @@ if ipvsadm -Ln -t 10.62.0.1:80 >/dev/null 2>&1; then echo during; else echo afte
         $stopped = @()
         do {
             $churning = @(ip netns pids $script:churn | Where-Object { $_ -notin $stopped })
-            $churning | ForEach-Object { kill -STOP $_ }
+            $churning | ForEach-Object { kill -STOP $_ 2>$null }
             $stopped += $churning
         } while ($churning)
         $stopped
