@@ -172,8 +172,9 @@ namespace LvsAdmin.Commands
         }
 
         /// <summary>
-        /// Starts a probe of each target, at most ThrottleLimit at once; each task ends with its result. TCP
-        /// checks are made together on one thread (see <see cref="HealthProbe.ProbeTcp"/>), the others each as a task.
+        /// Starts a probe of each target, each holding one of the throttle's ThrottleLimit slots while it runs (one
+        /// throttle for every group of a watch); each task ends with its result. TCP checks are made together on
+        /// one thread (see <see cref="HealthProbe.ProbeTcp"/>), the others each as a task.
         /// </summary>
         protected List<Task<LvsHealthResult>> StartProbes(HealthProbe probe, IReadOnlyList<(LvsRealServer Server, ushort ProbePort)> targets, SemaphoreSlim throttle)
         {
@@ -213,7 +214,7 @@ namespace LvsAdmin.Commands
             {
                 try
                 {
-                    probe.ProbeTcp(checkable, ThrottleLimit, (index, result) => results[indexes[index]].TrySetResult(result), StopRequested);
+                    probe.ProbeTcp(checkable, throttle, (index, result) => results[indexes[index]].TrySetResult(result), StopRequested);
                 }
                 catch (Exception e)
                 {

@@ -302,6 +302,15 @@ Describe 'A watch of a whole service: -Service alone, or a service object from t
         (Get-Weight 10.99.21.2), (Get-Weight 10.99.22.2), (Get-Weight 10.99.23.2) | Should -Be @(3, 4, 0)
     }
 
+    It 'checks the servers of several services under one -ThrottleLimit, and finds each one down' {
+        Set-IpvsTable ($script:rules + ($script:rules -replace '10\.99\.9\.1:80', '10.99.9.1:81'))
+        Stop-Server 3
+        $events = @(Get-LvsService -Address 10.99.9.1 | Watch-LvsRealServer -Fall 1 -Interval 0.5 -Timeout 0.5 -Count 1 -ThrottleLimit 1)
+        @($events | ForEach-Object { "$($_.Service) $($_.Address) $($_.PreviousState)->$($_.State) $($_.Weight)" } | Sort-Object) |
+            Should -Be @('TCP 10.99.9.1:80 10.99.23.2 Up->Down 0', 'TCP 10.99.9.1:81 10.99.23.2 Up->Down 0')
+        Reset-WatchedTable
+    }
+
     It 'names a service that does not exist, and watches nothing' {
         $events = @(Watch-LvsRealServer -Service 'TCP 10.99.9.9:80' -Count 1 -Interval 0.5 -ErrorVariable missing -ErrorAction SilentlyContinue)
         $events | Should -BeNullOrEmpty

@@ -113,12 +113,14 @@ namespace LvsAdmin.Health
 
         /// <summary>
         /// TCP checks of many servers on the calling thread, made as keepalived makes them: non-blocking connects,
-        /// at most <paramref name="limit"/> pending at once, waited for together (poll), each within the time-out.
-        /// Each result goes to <paramref name="done"/> with its target's index as soon as it is known. (A task
-        /// each costs thread hand-offs and a score of system calls more per check, which counts where a
-        /// thousand servers are checked every second.)
+        /// waited for together (poll), each within the time-out. Each check holds one of <paramref name="slots"/>
+        /// from its connect to its result, so that checks running elsewhere (other services', other kinds) count
+        /// against the same bound; with none pending here, this thread waits for a slot. Each result goes to
+        /// <paramref name="done"/> with its target's index as soon as it is known. (A task each costs thread
+        /// hand-offs and a score of system calls more per check, which counts where a thousand servers are
+        /// checked every second.)
         /// </summary>
-        public void ProbeTcp(IReadOnlyList<(string Service, IPAddress Address, ushort Port, ushort ProbePort)> targets, int limit,
+        public void ProbeTcp(IReadOnlyList<(string Service, IPAddress Address, ushort Port, ushort ProbePort)> targets, SemaphoreSlim slots,
             Action<int, LvsHealthResult> done, CancellationToken cancellation)
         {
             if (_options.Check != LvsHealthCheck.Tcp)
@@ -143,6 +145,7 @@ namespace LvsAdmin.Health
                         : $"{endpoint}: {new SocketException((int)error).Message}";
                 }
                 socket.Dispose();
+                slots.Release();
                 done(index, result);
             }
             int next = 0;
@@ -151,10 +154,20 @@ namespace LvsAdmin.Health
                 while (next < targets.Count || pending.Count > 0)
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    for (; next < targets.Count && pending.Count < limit; next++)
+                    for (; next < targets.Count && (pending.Count == 0 ? slots.Wait(Timeout.Infinite, cancellation) : slots.Wait(0)); next++)
                     {
                         var endpoint = new IPEndPoint(targets[next].Address, targets[next].ProbePort);
-                        var socket = NetworkNamespace.Run(_namespacePath, () => new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+                        Socket socket;
+                        try
+                        {
+                            socket = NetworkNamespace.Run(_namespacePath, () => new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
+                        }
+                        catch
+                        {
+                            // The check never started (the namespace is gone, say): its slot goes back.
+                            slots.Release();
+                            throw;
+                        }
                         long started = Stopwatch.GetTimestamp();
                         try
                         {
@@ -202,7 +215,10 @@ namespace LvsAdmin.Health
             finally
             {
                 foreach (var (socket, _, _) in pending)
+                {
                     socket.Dispose();
+                    slots.Release();
+                }
             }
         }
 
