@@ -10,8 +10,9 @@ using LvsAdmin.Health;
 namespace LvsAdmin.Core.Tests
 {
     /// <summary>
-    /// TCP checks share their bound (-ThrottleLimit) with every other check running: a watch of many services
-    /// checks at most that many servers at once, whichever service or kind of check they belong to.
+    /// TCP checks, made together: they share their bound (-ThrottleLimit) with every other check running, so
+    /// that a watch of many services checks at most that many servers at once, whichever service or kind of
+    /// check they belong to; and they give the verdicts one check alone (ProbeAsync) gives.
     /// </summary>
     public sealed class HealthProbeTcpTests : IDisposable
     {
@@ -49,6 +50,28 @@ namespace LvsAdmin.Core.Tests
             Assert.Equal(3, results.Count);
             Assert.All(results, result => Assert.True(result.Healthy, result.Message));
             Assert.Equal(1, slots.CurrentCount);
+        }
+
+        [Fact]
+        public async Task ProbeAsyncAgreesWithProbeTcpOnAnOpenAndARefusedPort()
+        {
+            var refusing = new TcpListener(IPAddress.Loopback, 0);
+            refusing.Start();
+            var refusedPort = (ushort)((IPEndPoint)refusing.LocalEndpoint).Port;
+            refusing.Stop();
+            var targets = new[] { Targets(1)[0], ("TCP 10.0.0.1:80", IPAddress.Loopback, (ushort)80, refusedPort) };
+            var together = new LvsHealthResult[targets.Length];
+            using var slots = new SemaphoreSlim(4);
+            _probe.ProbeTcp(targets, slots, (index, result) => together[index] = result, CancellationToken.None);
+
+            Assert.True(together[0].Healthy, together[0].Message);
+            Assert.False(together[1].Healthy, together[1].Message);
+            for (int i = 0; i < targets.Length; i++)
+            {
+                var (service, address, port, probePort) = targets[i];
+                var alone = await _probe.ProbeAsync(service, address, port, probePort, CancellationToken.None);
+                Assert.Equal((together[i].Healthy, together[i].Message), (alone.Healthy, alone.Message));
+            }
         }
 
         [Fact]
