@@ -66,8 +66,8 @@ param(
     # Sandbox: the command to run instead of an interactive shell.
     [string] $Command,
 
-    # Bench: the table sizes (services) to measure, each with -RealServers real servers. Lists of sizes
-    # are taken as text too ('1000,10000'), as pwsh -File from a shell hands them over.
+    # Bench: the table sizes (services) to measure, each with -RealServers real servers (an empty list skips
+    # them). Lists of sizes are taken as text too ('1000,10000'), as pwsh -File from a shell hands them over.
     [string[]] $Services = @(1000, 10000),
 
     [int] $RealServers = 4,

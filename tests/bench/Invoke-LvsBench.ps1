@@ -14,8 +14,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultPath,
-    # Table sizes, comma-separated: pwsh -File hands arguments over as text.
-    [Parameter(Mandatory)] [string] $Services,
+    # Table sizes, comma-separated (pwsh -File hands arguments over as text; empty: none).
+    [string] $Services = '',
     [Parameter(Mandatory)] [int] $RealServers,
     # How many times each read and each -Replace runs; the median is reported.
     [int] $Repeat = 5,
@@ -99,6 +99,8 @@ function New-Namespace([string] $Name) {
     $Name
 }
 
+function Get-Sizes([string] $List) { @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
+
 function Measure-Seconds([scriptblock] $Action) {
     [math]::Round((Measure-Command $Action).TotalSeconds, 3)
 }
@@ -110,7 +112,7 @@ function Get-Median([double[]] $Values) {
 
 $dotnet = [Environment]::ProcessPath
 $pwsh = Join-Path $PSHOME 'pwsh.dll'
-$results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ }) {
+$results = @(foreach ($count in Get-Sizes $Services) {
     $rules = Join-Path $work "rules-$count.txt"
     $changed = Join-Path $work "changed-$count.txt"
     $lines = New-RuleFile $count $RealServers $rules
@@ -226,11 +228,10 @@ $results = foreach ($count in $Services -split ',' | ForEach-Object { [int]$_ })
         EditOverReadAndImport    = [math]::Round($edit / $readAndImport, 2)
         EditSpeedup              = [math]::Round($ipvsadmEdit.Seconds / $edit, 1)
     }
-}
+})
 
 # Scale: each step in a new pwsh, so that its peak memory is its own; a tenfold table should cost ours
 # at most tenfold (the kernel's own cost, the floor's, may grow faster: its service hash has 256 buckets).
-function Get-Sizes([string] $List) { @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
 function New-ScaleRow([string] $Table, [int] $Size, [string] $Step, $Measured) {
     [pscustomobject]@{ Table = $Table; Size = $Size; Step = $Step; Seconds = $Measured.Seconds; PeakMB = $Measured.PeakMB }
 }
@@ -343,22 +344,24 @@ $peak = [math]::Round([System.Diagnostics.Process]::GetCurrentProcess().PeakWork
 
 # The targets of the speed issue, read off the largest table; reported, never asserted.
 $largest = $results | Sort-Object Services | Select-Object -Last 1
-$targets = @(
-    @{ Target = 'Import-LvsRules at least 10x faster than ipvsadm -R'; Value = $largest.ImportSpeedup; Met = $largest.ImportSpeedup -ge 10 }
-    @{ Target = 'Export-LvsRules at least 3x faster than ipvsadm -Sn'; Value = $largest.ExportSpeedup; Met = $largest.ExportSpeedup -ge 3 }
-    @{ Target = 'Get-LvsService | Get-LvsRealServer at least 3x faster than ipvsadm -Sn'; Value = $largest.GetSpeedup; Met = $largest.GetSpeedup -ge 3 }
-    @{ Target = 'Import-LvsRules -Replace (1% changed) at most 1.1x Export-LvsRules'; Value = $largest.ReplaceOverExport; Met = $largest.ReplaceOverExport -le 1.1 }
-    @{ Target = 'Import-LvsRules -Replace at least 10x faster than ipvsadm -C then -R'; Value = $largest.ReplaceSpeedup; Met = $largest.ReplaceSpeedup -ge 10 }
-    @{ Target = 'Import-LvsRules -ErrorAction Stop at most 1.2x the default import'; Value = $largest.StopOverImport; Met = $largest.StopOverImport -le 1.2 }
-    @{ Target = 'Import-LvsRules -ErrorAction Stop at least 20x faster than ipvsadm -R'; Value = [math]::Round($largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds, 1); Met = $largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds -ge 20 }
-    @{ Target = 'Import-LvsRules at most 3x the floor''s add'; Value = $largest.ImportOverFloor; Met = $largest.ImportOverFloor -and $largest.ImportOverFloor -le 3 }
-    @{ Target = 'Export-LvsRules at most 1.2x the floor''s dump'; Value = $largest.ExportOverFloor; Met = $largest.ExportOverFloor -and $largest.ExportOverFloor -le 1.2 }
-    @{ Target = 'Get | Get | Where | Set-LvsRealServer at most 1.2x the same read + Import of the edits'; Value = $largest.EditOverReadAndImport; Met = $largest.EditOverReadAndImport -le 1.2 }
-) | ForEach-Object { [pscustomobject]$_ }
+$targets = if ($largest) {
+    @(
+        @{ Target = 'Import-LvsRules at least 10x faster than ipvsadm -R'; Value = $largest.ImportSpeedup; Met = $largest.ImportSpeedup -ge 10 }
+        @{ Target = 'Export-LvsRules at least 3x faster than ipvsadm -Sn'; Value = $largest.ExportSpeedup; Met = $largest.ExportSpeedup -ge 3 }
+        @{ Target = 'Get-LvsService | Get-LvsRealServer at least 3x faster than ipvsadm -Sn'; Value = $largest.GetSpeedup; Met = $largest.GetSpeedup -ge 3 }
+        @{ Target = 'Import-LvsRules -Replace (1% changed) at most 1.1x Export-LvsRules'; Value = $largest.ReplaceOverExport; Met = $largest.ReplaceOverExport -le 1.1 }
+        @{ Target = 'Import-LvsRules -Replace at least 10x faster than ipvsadm -C then -R'; Value = $largest.ReplaceSpeedup; Met = $largest.ReplaceSpeedup -ge 10 }
+        @{ Target = 'Import-LvsRules -ErrorAction Stop at most 1.2x the default import'; Value = $largest.StopOverImport; Met = $largest.StopOverImport -le 1.2 }
+        @{ Target = 'Import-LvsRules -ErrorAction Stop at least 20x faster than ipvsadm -R'; Value = [math]::Round($largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds, 1); Met = $largest.IpvsadmRestoreSeconds / $largest.ImportStopSeconds -ge 20 }
+        @{ Target = 'Import-LvsRules at most 3x the floor''s add'; Value = $largest.ImportOverFloor; Met = $largest.ImportOverFloor -and $largest.ImportOverFloor -le 3 }
+        @{ Target = 'Export-LvsRules at most 1.2x the floor''s dump'; Value = $largest.ExportOverFloor; Met = $largest.ExportOverFloor -and $largest.ExportOverFloor -le 1.2 }
+        @{ Target = 'Get | Get | Where | Set-LvsRealServer at most 1.2x the same read + Import of the edits'; Value = $largest.EditOverReadAndImport; Met = $largest.EditOverReadAndImport -le 1.2 }
+    ) | ForEach-Object { [pscustomobject]$_ }
+}
 
 # How each figure grows from the smallest table to the largest, beside how the table grows.
 $smallest = $results | Sort-Object Services | Select-Object -First 1
-$growth = if ($largest.Services -ne $smallest.Services) {
+$growth = if ($largest -and $largest.Services -ne $smallest.Services) {
     $figures = 'IpvsadmRestoreSeconds', 'ImportSeconds', 'ImportStopSeconds', 'PipelineEditSeconds', 'DrainSeconds', 'IpvsadmSaveSeconds', 'ExportSeconds', 'GetServiceRealServerSeconds', 'IpvsadmClearRestoreSeconds', 'ReplaceSeconds'
     foreach ($figure in $figures) {
         [pscustomobject]@{ Figure = $figure -replace 'Seconds$'; Growth = [math]::Round($largest.$figure / $smallest.$figure, 1) }
@@ -380,44 +383,46 @@ $report = [ordered]@{
 $report | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $ResultPath 'bench.json')
 
 # Wide enough for every column: the test kernel's console would otherwise cut the tables at 80.
-$results | Format-Table Services, Rules,
-    @{ n = 'ipvsadm -R'; e = { '{0:0.00} s' -f $_.IpvsadmRestoreSeconds } },
-    @{ n = 'Import'; e = { '{0:0.00} s' -f $_.ImportSeconds } },
-    @{ n = 'x'; e = { $_.ImportSpeedup } },
-    @{ n = 'ipvsadm -Sn'; e = { '{0:0.00} s' -f $_.IpvsadmSaveSeconds } },
-    @{ n = 'Export'; e = { '{0:0.00} s' -f $_.ExportSeconds } },
-    @{ n = 'x'; e = { $_.ExportSpeedup } },
-    @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
-    @{ n = 'x'; e = { $_.GetSpeedup } },
-    @{ n = 'Get-LvsService'; e = { '{0:0.000} s' -f $_.ListServicesSeconds } },
-    @{ n = 'a /proc/net/ip_vs read (its fallback)'; e = { '{0:0.000} s' -f $_.ListingCheckSeconds } } -AutoSize | Out-String -Width 200 | Write-Host
-$results | Format-Table Services,
-    @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
-    @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
-    @{ n = 'x'; e = { $_.ReplaceSpeedup } },
-    @{ n = 'Replace/Export'; e = { $_.ReplaceOverExport } },
-    @{ n = 'Import in new pwsh'; e = { '{0:0.00} s' -f $_.ImportProcessSeconds } },
-    @{ n = 'Export in new pwsh'; e = { '{0:0.00} s' -f $_.ExportProcessSeconds } },
-    @{ n = 'pwsh peak'; e = { "$($_.ProcessPeakMB) MB" } },
-    @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-String -Width 200 | Write-Host
-$results | Format-Table Services,
-    @{ n = 'Import -ErrorAction Stop'; e = { '{0:0.00} s' -f $_.ImportStopSeconds } },
-    @{ n = 'Stop/default'; e = { $_.StopOverImport } },
-    @{ n = 'ipvsadm -R of the edits'; e = { '{0:0.00} s' -f $_.IpvsadmEditSeconds } },
-    @{ n = 'Get|Get|Where|Set'; e = { '{0:0.00} s' -f $_.PipelineEditSeconds } },
-    @{ n = 'x'; e = { $_.EditSpeedup } },
-    @{ n = 'read + Import of edits'; e = { '{0:0.00} s' -f $_.ReadAndImportEditSeconds } },
-    @{ n = 'Set/(read+Import)'; e = { $_.EditOverReadAndImport } },
-    @{ n = 'drain one address'; e = { '{0:0.00} s ({1} services)' -f $_.DrainSeconds, $_.DrainedServices } },
-    @{ n = 'floor add / dump'; e = { if ($_.FloorAddSeconds) { '{0:0.00} s / {1:0.00} s' -f $_.FloorAddSeconds, $_.FloorDumpSeconds } else { 'not run' } } },
-    @{ n = 'Import/floor'; e = { $_.ImportOverFloor } },
-    @{ n = 'Export/floor'; e = { $_.ExportOverFloor } } -AutoSize | Out-String -Width 200 | Write-Host
-if ($growth) {
-    Write-Host "Growth from $($smallest.Services) to $($largest.Services) services (the table grows $([math]::Round($largest.Services / $smallest.Services, 1))x):"
-    $growth | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+if ($results) {
+    $results | Format-Table Services, Rules,
+        @{ n = 'ipvsadm -R'; e = { '{0:0.00} s' -f $_.IpvsadmRestoreSeconds } },
+        @{ n = 'Import'; e = { '{0:0.00} s' -f $_.ImportSeconds } },
+        @{ n = 'x'; e = { $_.ImportSpeedup } },
+        @{ n = 'ipvsadm -Sn'; e = { '{0:0.00} s' -f $_.IpvsadmSaveSeconds } },
+        @{ n = 'Export'; e = { '{0:0.00} s' -f $_.ExportSeconds } },
+        @{ n = 'x'; e = { $_.ExportSpeedup } },
+        @{ n = 'Get|Get'; e = { '{0:0.00} s' -f $_.GetServiceRealServerSeconds } },
+        @{ n = 'x'; e = { $_.GetSpeedup } },
+        @{ n = 'Get-LvsService'; e = { '{0:0.000} s' -f $_.ListServicesSeconds } },
+        @{ n = 'a /proc/net/ip_vs read (its fallback)'; e = { '{0:0.000} s' -f $_.ListingCheckSeconds } } -AutoSize | Out-String -Width 200 | Write-Host
+    $results | Format-Table Services,
+        @{ n = '-C then -R (1% changed)'; e = { '{0:0.00} s' -f $_.IpvsadmClearRestoreSeconds } },
+        @{ n = 'Import -Replace'; e = { '{0:0.00} s' -f $_.ReplaceSeconds } },
+        @{ n = 'x'; e = { $_.ReplaceSpeedup } },
+        @{ n = 'Replace/Export'; e = { $_.ReplaceOverExport } },
+        @{ n = 'Import in new pwsh'; e = { '{0:0.00} s' -f $_.ImportProcessSeconds } },
+        @{ n = 'Export in new pwsh'; e = { '{0:0.00} s' -f $_.ExportProcessSeconds } },
+        @{ n = 'pwsh peak'; e = { "$($_.ProcessPeakMB) MB" } },
+        @{ n = 'ipvsadm peak'; e = { "$($_.IpvsadmPeakMB) MB" } } -AutoSize | Out-String -Width 200 | Write-Host
+    $results | Format-Table Services,
+        @{ n = 'Import -ErrorAction Stop'; e = { '{0:0.00} s' -f $_.ImportStopSeconds } },
+        @{ n = 'Stop/default'; e = { $_.StopOverImport } },
+        @{ n = 'ipvsadm -R of the edits'; e = { '{0:0.00} s' -f $_.IpvsadmEditSeconds } },
+        @{ n = 'Get|Get|Where|Set'; e = { '{0:0.00} s' -f $_.PipelineEditSeconds } },
+        @{ n = 'x'; e = { $_.EditSpeedup } },
+        @{ n = 'read + Import of edits'; e = { '{0:0.00} s' -f $_.ReadAndImportEditSeconds } },
+        @{ n = 'Set/(read+Import)'; e = { $_.EditOverReadAndImport } },
+        @{ n = 'drain one address'; e = { '{0:0.00} s ({1} services)' -f $_.DrainSeconds, $_.DrainedServices } },
+        @{ n = 'floor add / dump'; e = { if ($_.FloorAddSeconds) { '{0:0.00} s / {1:0.00} s' -f $_.FloorAddSeconds, $_.FloorDumpSeconds } else { 'not run' } } },
+        @{ n = 'Import/floor'; e = { $_.ImportOverFloor } },
+        @{ n = 'Export/floor'; e = { $_.ExportOverFloor } } -AutoSize | Out-String -Width 200 | Write-Host
+    if ($growth) {
+        Write-Host "Growth from $($smallest.Services) to $($largest.Services) services (the table grows $([math]::Round($largest.Services / $smallest.Services, 1))x):"
+        $growth | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    }
+    Write-Host "Targets, at $($largest.Services) services (medians of $Repeat runs for reads and -Replace):"
+    $targets | Format-Table Target, Value, @{ n = 'Met'; e = { if ($_.Met) { 'yes' } else { 'NO' } } } -AutoSize | Out-String -Width 200 | Write-Host
 }
-Write-Host "Targets, at $($largest.Services) services (medians of $Repeat runs for reads and -Replace):"
-$targets | Format-Table Target, Value, @{ n = 'Met'; e = { if ($_.Met) { 'yes' } else { 'NO' } } } -AutoSize | Out-String -Width 200 | Write-Host
 if ($scale) {
     Write-Host "Scale: each step in a new pwsh (time: the step's own; peak memory: the process's, of which a pwsh that does nothing takes $($baseline.PeakMB) MB):"
     $scaleGrowth | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
