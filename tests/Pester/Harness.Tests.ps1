@@ -79,7 +79,7 @@ Start-Sleep -Seconds 600
 }
 
 Describe 'build.ps1 started by dotnet pwsh' {
-    It 'ends within seconds when the dotnet pwsh that started it is killed (kill -9), though pwsh is its grandchild' {
+    It 'ends within seconds when the dotnet pwsh that started it is killed (kill -9), though pwsh is its grandchild, and leaves none of their runtime files' {
         # What build.ps1 does first, then a long wait.
         $watched = Join-Path $script:folder 'watched.ps1'
         $watching = Join-Path $script:folder 'watching'
@@ -91,18 +91,25 @@ Describe 'build.ps1 started by dotnet pwsh' {
         Push-Location $repository
         try { Invoke-Native dotnet @('tool', 'restore', '--configfile', $nugetConfig) -TimeoutSeconds 300 | Out-Null }
         finally { Pop-Location }
-        $run = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $watched -WorkingDirectory $repository -PassThru
+        # Where .NET makes its pipes at each process's start (dotnet-diagnostic-PID-..., clr-debug-pipe-PID-...).
+        $runtimeTemp = Join-Path $script:folder 'temp'
+        New-Item -ItemType Directory -Force -Path $runtimeTemp | Out-Null
+        $env:TMPDIR, $callerTemp = $runtimeTemp, $env:TMPDIR
+        try { $run = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $watched -WorkingDirectory $repository -PassThru }
+        finally { $env:TMPDIR = $callerTemp }
         $deadline = (Get-Date).AddSeconds(120)
         while (-not (Test-Path $watching) -and -not $run.HasExited -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
         $watching | Should -Exist -Because 'dotnet pwsh started the script within 120 s'
+        Get-ChildItem $runtimeTemp -Name | Should -Not -BeNullOrEmpty -Because 'the runtime makes its pipes there'
         kill -9 $run.Id
         $deadline = (Get-Date).AddSeconds(15)
         do {
             $left = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
-                    "$($_.Name) $((Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction Ignore) -replace "`0", ' ')" } | Where-Object { $_ -like "*$watched*" })
+                    "$($_.Name) $((Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction Ignore) -replace "`0", ' ')" } | Where-Object { $_ -like "*$watched*" }) +
+                @(Get-ChildItem $runtimeTemp -Name)
             if (-not $left) { break }
             Start-Sleep -Milliseconds 250
         } while ((Get-Date) -lt $deadline)
-        $left | Should -BeNullOrEmpty -Because 'pwsh and its watcher end with the dotnet pwsh that started them'
+        $left | Should -BeNullOrEmpty -Because 'pwsh and its watcher end with the dotnet pwsh that started them, and no pipe of theirs stays'
     }
 }

@@ -20,13 +20,16 @@ function Invoke-Native {
 
 <#
 .SYNOPSIS
-    Ends this pwsh when the 'dotnet pwsh' that started it ends.
+    Ends this pwsh when the 'dotnet pwsh' that started it ends, and leaves no runtime files of a killed one.
 .DESCRIPTION
     'dotnet pwsh ./build.ps1' is three processes: the SDK's dotnet, the tool's shim, then this pwsh. A kill
     of either of the first two (what a user or a CI time limit kills) would leave the run going on unseen:
-    test kernels, apt, dotnet test. A watcher, which the kernel ends with this pwsh, sends it SIGTERM when
-    either ends (within a second); what pwsh started ends with it (Invoke-Native's and the test kernels'
-    commands have the kernel send them SIGTERM when pwsh ends).
+    test kernels, apt, dotnet test. A watcher sends this pwsh SIGTERM within a second of either ending; what
+    pwsh started ends with it (Invoke-Native's and the test kernels' commands have the kernel send them
+    SIGTERM when pwsh ends). Once pwsh has gone, the watcher deletes the pipes .NET made at the start of
+    each of these processes that ended without deleting them (a process killed deletes nothing): named
+    by their PIDs, in the temporary folder they started with. Returns the watcher, for the caller to stop
+    when it is done (an interactive pwsh lives on after the script).
 #>
 function Start-CallerWatch {
     $callers = @()
@@ -34,12 +37,20 @@ function Start-CallerWatch {
         $callers += $process.Id
     }
     if (-not $callers) { return }
-    $watch = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
-    foreach ($argument in @('--pdeathsig', 'KILL', 'sh', '-c', 'pwsh=$1; shift; while kill -0 "$@" 2>/dev/null; do sleep 1; done; kill -TERM "$pwsh"', 'watch', $PID) + $callers) {
-        $watch.ArgumentList.Add("$argument")
-    }
-    # The watch, for the caller to stop when it is done (an interactive pwsh lives on after the script).
-    [System.Diagnostics.Process]::Start($watch)
+    # The environment this process started with (build.ps1 moves TMPDIR after).
+    $startTemp = [IO.File]::ReadAllText("/proc/$PID/environ") -split "`0" | Where-Object { $_.StartsWith('TMPDIR=') } | Select-Object -First 1
+    $temp = if ($startTemp) { $startTemp.Substring('TMPDIR='.Length).TrimEnd('/') } else { '/tmp' }
+    $watch = 'pwsh=$1; temp=$2; shift 2
+while kill -0 "$pwsh" 2>/dev/null; do
+    kill -0 "$@" 2>/dev/null || kill -TERM "$pwsh"
+    sleep 1
+done
+for process in "$pwsh" "$@"; do
+    kill -0 "$process" 2>/dev/null || rm -f "$temp/dotnet-diagnostic-$process-"* "$temp/clr-debug-pipe-$process-"* "$temp/CoreFxPipe_"*".$process."*
+done'
+    $start = [System.Diagnostics.ProcessStartInfo]::new('sh')
+    foreach ($argument in @('-c', $watch, 'watch', $PID, $temp) + $callers) { $start.ArgumentList.Add("$argument") }
+    [System.Diagnostics.Process]::Start($start)
 }
 
 function Get-NuGetFolder {
