@@ -20,8 +20,10 @@ function Invoke-InPrivateNamespace {
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
     # Mount-FreshRoot checks that it is not in this namespace.
     $env:LVS_OUTER_MOUNT_NAMESPACE = & readlink /proc/self/ns/mnt
+    # The namespace's first process (its init) is a shell: an init gets only the signals it has a handler
+    # for, and pwsh there outlived the SIGTERM that timeout sends on a kill until its SIGKILL, 20 s later.
     & setpriv --pdeathsig TERM timeout --kill-after=20 $TimeoutSeconds unshare --mount --propagation private --pid --fork --kill-child --mount-proc -- `
-        $dotnet $pwsh -NoProfile -NonInteractive -File $ScriptPath @Arguments | Out-Host
+        sh -c '"$@"; exit $?' sh $dotnet $pwsh -NoProfile -NonInteractive -File $ScriptPath @Arguments | Out-Host
     $status = $LASTEXITCODE
     if ($status -in 124, 137) { Write-Host "The check did not finish within $TimeoutSeconds s and was stopped." }
     $status
