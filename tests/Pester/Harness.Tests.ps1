@@ -5,6 +5,7 @@ BeforeAll {
     $repository = Split-Path (Split-Path $PSScriptRoot)
     Import-Module (Join-Path $repository 'tests/harness/Harness.psm1') -Force
     Import-Module (Join-Path $repository 'tests/fresh/FreshCheck.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:folder = Join-Path ([IO.Path]::GetTempPath()) "lvs-harness-$PID"
     $script:canary = Join-Path $script:folder 'canary'
     $script:root = Join-Path $script:folder 'root'
@@ -97,19 +98,15 @@ Describe 'build.ps1 started by dotnet pwsh' {
         $env:TMPDIR, $callerTemp = $runtimeTemp, $env:TMPDIR
         try { $run = Start-Process -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $watched -WorkingDirectory $repository -PassThru }
         finally { $env:TMPDIR = $callerTemp }
-        $deadline = (Get-Date).AddSeconds(120)
-        while (-not (Test-Path $watching) -and -not $run.HasExited -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Wait-LvsResult -Probe { Test-Path $watching } -Done { $args[0] -or $run.HasExited } -Seconds 120 | Out-Null
         $watching | Should -Exist -Because 'dotnet pwsh started the script within 120 s'
         Get-ChildItem $runtimeTemp -Name | Should -Not -BeNullOrEmpty -Because 'the runtime makes its pipes there'
         kill -9 $run.Id
-        $deadline = (Get-Date).AddSeconds(15)
-        do {
-            $left = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
+        $left = Wait-LvsResult -Seconds 15 -Done { -not $args[0] } -Probe {
+            @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object {
                     "$($_.Name) $((Get-Content "$($_.FullName)/cmdline" -Raw -ErrorAction Ignore) -replace "`0", ' ')" } | Where-Object { $_ -like "*$watched*" }) +
-                @(Get-ChildItem $runtimeTemp -Name)
-            if (-not $left) { break }
-            Start-Sleep -Milliseconds 250
-        } while ((Get-Date) -lt $deadline)
+            @(Get-ChildItem $runtimeTemp -Name)
+        }
         $left | Should -BeNullOrEmpty -Because 'pwsh and its watcher end with the dotnet pwsh that started them, and no pipe of theirs stays'
     }
 }

@@ -90,19 +90,11 @@ Describe 'build.ps1 on a host whose kernel has IPVS' {
         }
         finally { $env:TMPDIR = $callerTemp }
         # Watch's first test has passed: its namespaces, web servers and a watch are up, with tens of seconds to go.
-        $deadline = (Get-Date).AddSeconds(180)
-        while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern '^\s*\[\+\]' -Quiet)) -and -not $run.HasExited -and (Get-Date) -lt $deadline) {
-            Start-Sleep -Milliseconds 200
-        }
+        Wait-LvsResult -Probe { (Test-Path $log) -and (Select-String -Path $log -Pattern '^\s*\[\+\]' -Quiet) } -Done { $args[0] -or $run.HasExited } -Seconds 180 | Out-Null
         $run.HasExited | Should -BeFalse -Because "the run was still in Watch's tests when killed: $(Get-Content (Join-Path $runtimeFiles 'output.txt') -Raw)"
         kill -9 $run.Id
         # Gone with the kill, not at the end of a run that went on without its caller.
-        $deadline = (Get-Date).AddSeconds(15)
-        do {
-            $left = @(Compare-MachineState $before (Get-MachineState))
-            if (-not $left) { break }
-            Start-Sleep -Milliseconds 250
-        } while ((Get-Date) -lt $deadline)
+        $left = Wait-LvsResult -Probe { @(Compare-MachineState $before (Get-MachineState)) } -Done { -not $args[0] } -Seconds 15
         $left | Should -BeNullOrEmpty
     }
 

@@ -246,8 +246,8 @@ function Show-NewOutput($Kernel, [switch] $Prefix) {
 .SYNOPSIS
     Waits for kernels, showing their output as it comes (each line prefixed with its job's name when there
     are several; an interactive one writes to the terminal itself), and returns each one's exit status (-1
-    when the job did not finish, -2 when the kernel panicked: user-mode Linux's own fault, not the job's). A Kernel not started yet (Name, Kernel, Script, TimeoutSeconds: what
-    Start-TestKernel takes, and a Lane) starts when the one before it in its lane has ended; the lanes run
+    when the job did not finish, -2 when the kernel panicked: user-mode Linux's own fault, not the job's).
+    A Kernel not started yet (Name, Kernel, Script, TimeoutSeconds: what Start-TestKernel takes, and a Lane) starts when the one before it in its lane has ended; the lanes run
     at once, each on a processor of its own when there are enough. Each is stopped by its own time limit.
 #>
 function Wait-TestKernel {
@@ -283,15 +283,17 @@ function Wait-TestKernel {
             Show-NewOutput $k -Prefix:$prefix
             if ($k.Reader) { $k.Reader.Dispose() }
             $elapsed = ((Get-Date) - $k.Started).TotalSeconds
-            $panic = if (Test-Path $k.Log) { Select-String -Path $k.Log -Pattern 'Kernel panic - not syncing.*' | Select-Object -First 1 }
-            if (-not (Test-Path $k.ExitFile) -and $panic) {
-                Write-Host "The test kernel '$($k.Name)' panicked ($($panic.Matches[0].Value.Trim()); its console is $($k.Log))."
-                -2
-            }
-            elseif (-not (Test-Path $k.ExitFile)) {
-                $why = if ($elapsed -ge $k.TimeoutSeconds) { "did not finish within $($k.TimeoutSeconds) s and was stopped" } else { 'stopped before its job finished' }
-                Write-Host "The test kernel '$($k.Name)' $why (no exit status was written; its console is $($k.Log))."
-                -1
+            if (-not (Test-Path $k.ExitFile)) {
+                $panic = if (Test-Path $k.Log) { Select-String -Path $k.Log -Pattern 'Kernel panic - not syncing.*' | Select-Object -First 1 }
+                if ($panic) {
+                    Write-Host "The test kernel '$($k.Name)' panicked ($($panic.Matches[0].Value.Trim()); its console is $($k.Log))."
+                    -2
+                }
+                else {
+                    $why = if ($elapsed -ge $k.TimeoutSeconds) { "did not finish within $($k.TimeoutSeconds) s and was stopped" } else { 'stopped before its job finished' }
+                    Write-Host "The test kernel '$($k.Name)' $why (no exit status was written; its console is $($k.Log))."
+                    -1
+                }
             }
             else { [int](Get-Content $k.ExitFile -Raw).Trim() }
         }
