@@ -63,7 +63,7 @@ function Stop-NamespaceProcess([string] $Name) {
 
 function Remove-LvsNamespace([string] $Name) {
     # A test namespace and every process still running in it.
-    Stop-NamespaceProcess $Name
+    ip netns pids $Name | ForEach-Object { kill $_ 2>$null }
     ip netns delete $Name
 }
 
@@ -133,7 +133,7 @@ function Invoke-IpBatch([string[]] $Commands, [string] $Namespace) {
 
 function Remove-LvsTestNetwork {
     $namespaces = @(@(ip netns list) -replace ' .*' | Where-Object { $_ -eq 'lvsadmin-test-client' -or $_ -like 'lvsadmin-test-rs*' })
-    foreach ($ns in $namespaces) { Stop-NamespaceProcess $ns }
+    foreach ($ns in $namespaces) { ip netns pids $ns | ForEach-Object { kill $_ 2>$null } }
     # A namespace lives on while anything still holds it, and with it the veth pairs: their director ends go
     # now, so that the next file's network can be made whatever is left of this one. One ip process goes on
     # after a command that fails (-force): whatever is there goes.
